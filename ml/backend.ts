@@ -1,0 +1,71 @@
+import * as tf from '@tensorflow/tfjs';
+
+export const BACKENDS = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
+export type BackendName = (typeof BACKENDS)[number];
+
+export interface BackendChoice {
+  /** What was asked for: a forced backend, or 'auto'. */
+  requested: BackendName | 'auto';
+  /** What tfjs runs on now. */
+  active: BackendName;
+  /** Why each better backend was passed over, in order of preference. */
+  skipped: { backend: BackendName; reason: string }[];
+}
+
+/** The environment variable that forces a backend, overriding config. */
+export const BACKEND_ENV = 'SFE_BACKEND';
+
+async function activate(name: BackendName): Promise<void> {
+  switch (name) {
+    case 'tensorflow-gpu':
+      // The native bindings register the 'tensorflow' backend on import.
+      await import('@tensorflow/tfjs-node-gpu');
+      break;
+    case 'tensorflow':
+      await import('@tensorflow/tfjs-node');
+      break;
+    case 'wasm':
+      await import('@tensorflow/tfjs-backend-wasm');
+      break;
+    case 'cpu':
+      break;
+  }
+  const tfName = name === 'tensorflow-gpu' ? 'tensorflow' : name;
+  if (!(await tf.setBackend(tfName))) throw new Error(`tf.setBackend('${tfName}') returned false`);
+  await tf.ready();
+}
+
+function parseForced(value: string | undefined, source: string): BackendName | 'auto' {
+  if (value === undefined || value === '' || value === 'auto') return 'auto';
+  if ((BACKENDS as readonly string[]).includes(value)) return value as BackendName;
+  throw new Error(`${source}: expected one of auto, ${BACKENDS.join(', ')}; found ${JSON.stringify(value)}`);
+}
+
+/**
+ * Picks the fastest backend that loads here: tfjs-node-gpu, then tfjs-node (both optional
+ * dependencies whose install needs the internet), then wasm, then pure-JS cpu. `SFE_BACKEND`
+ * wins over `configured`; a forced backend that fails to load is an error, not a fallback.
+ */
+export async function selectBackend(
+  configured: BackendName | 'auto' = 'auto',
+  log: (line: string) => void = (line) => console.error(line),
+): Promise<BackendChoice> {
+  const fromEnv = parseForced(process.env[BACKEND_ENV], BACKEND_ENV);
+  const requested = fromEnv !== 'auto' ? fromEnv : parseForced(configured, 'backend');
+  const skipped: BackendChoice['skipped'] = [];
+  if (requested !== 'auto') {
+    await activate(requested);
+    log(`[sfe] tfjs backend: ${requested} (forced)`);
+    return { requested, active: requested, skipped };
+  }
+  for (const candidate of BACKENDS) {
+    try {
+      await activate(candidate);
+      log(`[sfe] tfjs backend: ${candidate}${skipped.length ? ` (skipped ${skipped.map((s) => s.backend).join(', ')})` : ''}`);
+      return { requested, active: candidate, skipped };
+    } catch (err) {
+      skipped.push({ backend: candidate, reason: err instanceof Error ? err.message.split('\n')[0]! : String(err) });
+    }
+  }
+  throw new Error(`no tfjs backend could be loaded: ${skipped.map((s) => `${s.backend}: ${s.reason}`).join('; ')}`);
+}

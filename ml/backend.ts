@@ -15,14 +15,19 @@ export interface BackendChoice {
 /** The environment variable that forces a backend, overriding config. */
 export const BACKEND_ENV = 'SFE_BACKEND';
 
+// Held in variables so that the type checker does not demand optional packages that failed
+// to install (their install downloads libtensorflow and needs the internet).
+const TFJS_NODE_GPU: string = '@tensorflow/tfjs-node-gpu';
+const TFJS_NODE: string = '@tensorflow/tfjs-node';
+
 async function activate(name: BackendName): Promise<void> {
   switch (name) {
     case 'tensorflow-gpu':
       // The native bindings register the 'tensorflow' backend on import.
-      await import('@tensorflow/tfjs-node-gpu');
+      await import(TFJS_NODE_GPU);
       break;
     case 'tensorflow':
-      await import('@tensorflow/tfjs-node');
+      await import(TFJS_NODE);
       break;
     case 'wasm':
       await import('@tensorflow/tfjs-backend-wasm');
@@ -38,7 +43,9 @@ async function activate(name: BackendName): Promise<void> {
 function parseForced(value: string | undefined, source: string): BackendName | 'auto' {
   if (value === undefined || value === '' || value === 'auto') return 'auto';
   if ((BACKENDS as readonly string[]).includes(value)) return value as BackendName;
-  throw new Error(`${source}: expected one of auto, ${BACKENDS.join(', ')}; found ${JSON.stringify(value)}`);
+  throw new Error(
+    `${source}: expected one of auto, ${BACKENDS.join(', ')}; found ${JSON.stringify(value)}`,
+  );
 }
 
 /**
@@ -61,11 +68,18 @@ export async function selectBackend(
   for (const candidate of BACKENDS) {
     try {
       await activate(candidate);
-      log(`[sfe] tfjs backend: ${candidate}${skipped.length ? ` (skipped ${skipped.map((s) => s.backend).join(', ')})` : ''}`);
+      log(
+        `[sfe] tfjs backend: ${candidate}${skipped.length ? ` (skipped ${skipped.map((s) => s.backend).join(', ')})` : ''}`,
+      );
       return { requested, active: candidate, skipped };
     } catch (err) {
-      skipped.push({ backend: candidate, reason: err instanceof Error ? err.message.split('\n')[0]! : String(err) });
+      skipped.push({
+        backend: candidate,
+        reason: err instanceof Error ? err.message.split('\n')[0]! : String(err),
+      });
     }
   }
-  throw new Error(`no tfjs backend could be loaded: ${skipped.map((s) => `${s.backend}: ${s.reason}`).join('; ')}`);
+  throw new Error(
+    `no tfjs backend could be loaded: ${skipped.map((s) => `${s.backend}: ${s.reason}`).join('; ')}`,
+  );
 }

@@ -1,0 +1,7 @@
+import { stopTestServices } from './services.js';
+
+export const mochaHooks = {
+  async afterAll(): Promise<void> {
+    await stopTestServices();
+  },
+};

@@ -1,0 +1,1 @@
+export { describeWorker, type WorkerInfo } from './worker-info.js';

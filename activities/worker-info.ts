@@ -1,0 +1,19 @@
+import { hostname } from 'node:os';
+import { Context } from '@temporalio/activity';
+
+export interface WorkerInfo {
+  taskQueue: string;
+  hostname: string;
+  pid: number;
+  node: string;
+}
+
+/** Answers with who ran it, so that `sfe doctor` can show which machines serve each queue. */
+export async function describeWorker(): Promise<WorkerInfo> {
+  return {
+    taskQueue: Context.current().info.taskQueue,
+    hostname: hostname(),
+    pid: process.pid,
+    node: process.version,
+  };
+}

@@ -9,6 +9,11 @@ export interface ArtifactStore {
   /** The URI this store was opened from (`s3://bucket/prefix` or `file:///path`). */
   readonly uri: string;
   put(key: string, data: Uint8Array): Promise<void>;
+  /**
+   * Writes `data` only if no object exists under `key`, atomically with respect to concurrent
+   * writers: exactly one of several racing calls returns true. Commit markers rely on it.
+   */
+  putIfAbsent(key: string, data: Uint8Array): Promise<boolean>;
   /** @throws ArtifactNotFoundError when the key does not exist. */
   get(key: string): Promise<Uint8Array>;
   putStream(key: string, stream: Readable): Promise<void>;
@@ -22,14 +27,20 @@ export interface ArtifactStore {
 }
 
 export class ArtifactNotFoundError extends Error {
-  constructor(readonly key: string, readonly storeUri: string) {
+  constructor(
+    readonly key: string,
+    readonly storeUri: string,
+  ) {
     super(`artifact not found: ${key} in ${storeUri}`);
     this.name = 'ArtifactNotFoundError';
   }
 }
 
 export class InvalidKeyError extends Error {
-  constructor(readonly key: string, reason: string) {
+  constructor(
+    readonly key: string,
+    reason: string,
+  ) {
     super(`invalid artifact key ${JSON.stringify(key)}: ${reason}`);
     this.name = 'InvalidKeyError';
   }

@@ -1,0 +1,63 @@
+import * as tf from '@tensorflow/tfjs';
+import { openStore, type OpenStoreOptions } from '../../store/open-store.js';
+import { ModelLoadError } from './model-load-error.js';
+import {
+  fileModelReader,
+  httpModelReader,
+  storeModelReader,
+  type ModelFileReader,
+} from './model-file-reader.js';
+import { artifactsIOHandler, readModelArtifacts, type ModelFormat } from './reader-io-handler.js';
+
+/**
+ * The reader for a model URI: `http(s)://…`, `s3://bucket/prefix[/model.json]` (through the
+ * artifact store, so S3 credentials and endpoint come from the same place as every artifact), or
+ * `file://…` / a plain path. A URI without a `.json` file name means the folder's `model.json`.
+ */
+export async function modelReaderFor(
+  uri: string,
+  storeOptions: OpenStoreOptions = {},
+): Promise<ModelFileReader> {
+  if (/^https?:\/\//.test(uri)) return httpModelReader(uri);
+  if (uri.startsWith('s3://')) {
+    const jsonName = uri.endsWith('.json') ? uri.slice(uri.lastIndexOf('/') + 1) : 'model.json';
+    const folder = uri.endsWith('.json') ? uri.slice(0, uri.lastIndexOf('/')) : uri;
+    return storeModelReader(openStore(folder, storeOptions), jsonName);
+  }
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(uri) && !uri.startsWith('file://')) {
+    throw new ModelLoadError(uri, 'unsupported URI scheme (use file://, http(s):// or s3://)');
+  }
+  return fileModelReader(uri);
+}
+
+async function readChecked(
+  uri: string,
+  want: ModelFormat,
+  storeOptions: OpenStoreOptions,
+): Promise<tf.io.ModelArtifacts> {
+  const reader = await modelReaderFor(uri, storeOptions);
+  const { format, artifacts } = await readModelArtifacts(reader);
+  if (format !== want) {
+    throw new ModelLoadError(
+      reader.uri,
+      `it is a ${format} model, not a ${want} model (load it with ${format === 'graph' ? 'loadGraphModelFromUri' : 'loadLayersModelFromUri'})`,
+    );
+  }
+  return artifacts;
+}
+
+/** Loads a tfjs layers model (model.json + weight shards, e.g. from tensorflowjs_converter). */
+export async function loadLayersModelFromUri(
+  uri: string,
+  storeOptions: OpenStoreOptions = {},
+): Promise<tf.LayersModel> {
+  return tf.loadLayersModel(artifactsIOHandler(await readChecked(uri, 'layers', storeOptions)));
+}
+
+/** Loads a tfjs graph model (a converted SavedModel or TF Hub module). */
+export async function loadGraphModelFromUri(
+  uri: string,
+  storeOptions: OpenStoreOptions = {},
+): Promise<tf.GraphModel> {
+  return tf.loadGraphModel(artifactsIOHandler(await readChecked(uri, 'graph', storeOptions)));
+}

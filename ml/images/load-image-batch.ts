@@ -13,6 +13,8 @@ export interface ImageSource {
 export interface ImageBatch {
   /** Ids of the images in `images`, in batch order (failed images are left out). */
   ids: string[];
+  /** Where each image of `images` was in the sources given. */
+  positions: number[];
   /** [B, size, size, 3] float32, preprocessed; absent when every image failed. */
   images: tf.Tensor4D | undefined;
   failures: ImageFailure[];
@@ -48,21 +50,23 @@ export async function loadImageBatch(
 ): Promise<ImageBatch> {
   const decoded = await Promise.all(sources.map((s) => decodeOne(s, options, read)));
   const ids: string[] = [];
+  const positions: number[] = [];
   const images: RgbImage[] = [];
   const failures: ImageFailure[] = [];
   decoded.forEach((result, i) => {
     if ('code' in result) failures.push(result);
     else {
       ids.push(sources[i]!.id);
+      positions.push(i);
       images.push(result);
     }
   });
-  if (images.length === 0) return { ids, images: undefined, failures };
+  if (images.length === 0) return { ids, positions, images: undefined, failures };
   const pixels = options.size * options.size * 3;
   const buffer = new Float32Array(images.length * pixels);
   images.forEach((image, i) =>
     preprocessInto(image.data, options.preprocessing, buffer, i * pixels),
   );
   const tensor = tf.tensor4d(buffer, [images.length, options.size, options.size, 3], 'float32');
-  return { ids, images: tensor, failures };
+  return { ids, positions, images: tensor, failures };
 }

@@ -1,0 +1,115 @@
+import * as z from 'zod';
+import {
+  addProblem,
+  locationSchema,
+  positiveInt,
+  probability,
+  seedSchema,
+  uriScheme,
+  wnidSchema,
+} from './primitives.js';
+
+/** Named class lists, resolved to wnids by `resolveClasses` (dataset/imagenet-classes.ts): a
+ * name keeps the resolved config readable where 200 wnids would not be. */
+export const CLASS_SETS = ['imagenet-a', 'imagenet-o'] as const;
+export type ClassSetName = (typeof CLASS_SETS)[number];
+
+export const classSelectionSchema = z.union([z.enum(CLASS_SETS), z.array(wnidSchema).min(2)]);
+export type ClassSelection = z.infer<typeof classSelectionSchema>;
+
+/**
+ * Real images (SPEC §2.1): ImageNet-A layout `<root>/<wnid>/*.jpg` for the adversarial set,
+ * ImageNet images of the same wnids for the benign set. `kind` says how every root is read:
+ * a folder, a tar archive, or an s3:// prefix.
+ */
+export const imageDataSchema = z.strictObject({
+  kind: z.enum(['folder', 'tar', 's3']),
+  /** Absent when `adversarialFrom` is `filtration`. */
+  adversarialRoot: locationSchema.optional(),
+  benignRoot: locationSchema,
+  /** ImageNet-O images; its in-distribution set is taken from `benignRoot` (ImageNet val in
+   * wnid folders holds all 1000 classes). */
+  imagenetORoot: locationSchema.optional(),
+  /**
+   * `root`: the adversarial images are the ones under `adversarialRoot`. `filtration`: they are
+   * the benign images that the target model misclassifies — how ImageNet-A itself was built,
+   * for data sets that have no adversarial counterpart.
+   */
+  adversarialFrom: z.enum(['root', 'filtration']).default('root'),
+  classes: classSelectionSchema.default('imagenet-a'),
+  sampling: z
+    .strictObject({
+      /** Defaults to the experiment's `seed`. */
+      seed: seedSchema.optional(),
+      /** Images drawn per class and role; absent means every image. */
+      imagesPerClass: positiveInt.optional(),
+      /** Fewer usable images than this in a class fails the data set: a per-class split
+       * needs at least one training and one test image. */
+      minImagesPerClass: positiveInt.min(2).default(2),
+    })
+    .prefault({}),
+});
+
+/**
+ * The procedurally generated demo world (issue 6): in benign images a trivial cue (background)
+ * goes with the class; in adversarial images the object is the same but the cue misleads.
+ */
+export const demoDataSchema = z.strictObject({
+  kind: z.literal('demo'),
+  classes: positiveInt.min(2).default(4),
+  imageSize: positiveInt.min(8).default(32),
+  /** Share of benign images whose cue matches their class; adversarial cues always mislead. */
+  cueAgreement: probability.default(0.9),
+  sampling: z
+    .strictObject({
+      /** Defaults to the experiment's `seed`; it generates the whole world. */
+      seed: seedSchema.optional(),
+      /** Images generated per class and role. */
+      imagesPerClass: positiveInt.min(2).default(40),
+    })
+    .prefault({}),
+});
+
+export const dataSchema = z
+  .discriminatedUnion('kind', [imageDataSchema, demoDataSchema])
+  .superRefine((data, ctx) => {
+    if (data.kind === 'demo') return;
+    if (data.adversarialFrom === 'root' && data.adversarialRoot === undefined) {
+      addProblem(
+        ctx,
+        ['adversarialRoot'],
+        'expected the adversarial image root (required when adversarialFrom is "root")',
+        undefined,
+      );
+    }
+    if (data.adversarialFrom === 'filtration' && data.adversarialRoot !== undefined) {
+      addProblem(
+        ctx,
+        ['adversarialRoot'],
+        'expected no adversarialRoot when adversarialFrom is "filtration"',
+        data.adversarialRoot,
+      );
+    }
+    for (const field of ['adversarialRoot', 'benignRoot', 'imagenetORoot'] as const) {
+      const root = data[field];
+      if (root === undefined) continue;
+      const problem = rootKindProblem(data.kind, root);
+      if (problem) addProblem(ctx, [field], problem, root);
+    }
+  });
+
+const TAR_NAME = /\.(tar|tar\.gz|tgz)$/i;
+
+function rootKindProblem(kind: 'folder' | 'tar' | 's3', root: string): string | undefined {
+  const isS3 = uriScheme(root) === 's3';
+  if (kind === 's3')
+    return isS3 ? undefined : 'expected an s3://BUCKET/PREFIX URI (data.kind is s3)';
+  if (isS3)
+    return `expected a local ${kind === 'tar' ? 'archive' : 'folder'} (data.kind is ${kind}; use kind s3 for s3:// roots)`;
+  if (kind === 'tar' && !TAR_NAME.test(root)) {
+    return 'expected a .tar, .tar.gz or .tgz archive (data.kind is tar)';
+  }
+  return undefined;
+}
+
+export type DataConfig = z.output<typeof dataSchema>;

@@ -106,8 +106,8 @@ export class S3Store implements ArtifactStore {
     });
     for (let attempt = 0; ; attempt++) {
       try {
-        await this.client.send(command);
-        return true;
+        const { ETag } = await this.client.send(command);
+        return await this.stillOurs(key, ETag);
       } catch (error) {
         if (httpStatus(error) === 412) return false;
         // 409: another conditional write to this key is in flight; its outcome decides ours.
@@ -115,6 +115,20 @@ export class S3Store implements ArtifactStore {
         await sleep(50 * 2 ** attempt);
       }
     }
+  }
+
+  /**
+   * AWS S3 evaluates If-None-Match atomically, but some S3-compatible servers (versitygw 1.7)
+   * check it before the write and let the last of simultaneous writers win. Reading the ETag
+   * back makes a writer whose object was replaced that way report that it lost; it narrows the
+   * race on such servers to the moment between a write and its read-back.
+   */
+  private async stillOurs(key: string, etag: string | undefined): Promise<boolean> {
+    if (etag === undefined) return true;
+    const head = await this.client.send(
+      new HeadObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key) }),
+    );
+    return head.ETag === etag;
   }
 
   async putStream(key: string, stream: Readable): Promise<void> {

@@ -1,0 +1,186 @@
+import * as z from 'zod';
+
+/**
+ * Everything an experiment report shows (SPEC §2.5, issue 4 item 8). The workflow's report
+ * stage fills it from the stages' outputs; `render-html.ts` and `render-metrics-json.ts` only
+ * read it. Counts rather than fractions where the evaluation has them, so the page can print
+ * "415/528" beside the percentage.
+ */
+
+const count = z.number().int().nonnegative();
+const fraction = z.number().min(0).max(1);
+const text = z.string().min(1);
+
+/** `correct` of `total` test images classified right (ml/metrics/accuracy.ts `AccuracyResult`). */
+export const accuracyCellSchema = z
+  .strictObject({ correct: count, total: z.number().int().positive() })
+  .refine((c) => c.correct <= c.total, { error: 'expected correct ≤ total' });
+
+const defenseComparison = z.strictObject({
+  undefended: accuracyCellSchema,
+  defended: accuracyCellSchema,
+});
+
+/** One test split scored two ways: plain 1000-way argmax and the ImageNet-A 200-class protocol. */
+const splitAccuracy = z.strictObject({
+  all1000: defenseComparison,
+  imagenetA200: defenseComparison,
+});
+
+export const rocPointSchema = z.strictObject({ fpr: fraction, tpr: fraction });
+
+export const detectionSchema = z.strictObject({
+  /** AdvD scores at or above it count as adversarial. */
+  threshold: fraction,
+  accuracy: fraction,
+  auroc: fraction,
+  /** The false-positive rate at which `tpr` is read off the ROC curve (0.05 by default). */
+  fprTarget: fraction,
+  tprAtFpr: fraction,
+  roc: z.array(rocPointSchema).min(2),
+});
+
+const oodScores = z.strictObject({ auroc: fraction, aupr: fraction, fpr95: fraction });
+
+export const imagenetOSchema = z.strictObject({ before: oodScores, after: oodScores });
+
+const duplicatePair = z.strictObject({
+  kind: z.enum(['exact', 'near']),
+  trainId: text,
+  testId: text,
+  /** Hamming distance of the perceptual hashes; 0 for exact duplicates. */
+  distance: count.optional(),
+});
+
+export const dataSummarySchema = z.strictObject({
+  counts: z.array(
+    z.strictObject({
+      role: z.enum(['benign', 'adversarial', 'ood', 'in-distribution']),
+      split: z.enum(['train', 'test']),
+      images: count,
+    }),
+  ),
+  classes: count,
+  /** Unreadable or skipped source images; `first` holds a few of their messages. */
+  problems: z.strictObject({ count, first: z.array(z.string()) }),
+  leakage: z.strictObject({
+    protocol: z.enum(['leak-free', 'paper']),
+    exactDuplicates: count,
+    nearDuplicates: count,
+    examples: z.array(duplicatePair),
+  }),
+});
+
+/** A curve's y values; null marks a non-finite value (a diverged loss), drawn as a gap. */
+const curveValues = z.array(z.number().nullable());
+
+/**
+ * Per-iteration SFE GAN losses. Each record maps a curve name to its values, e.g.
+ * `{ PG: [...], NG: [...] }`, or `{ shared: [...] }` for the D loss of a shared discriminator.
+ */
+export const ganCurvesSchema = z.strictObject({
+  iteration: z.array(z.number()),
+  dLoss: z.record(z.string(), curveValues),
+  gLoss: z.record(z.string(), curveValues),
+  mse: z.record(z.string(), curveValues),
+});
+
+export const advdCurvesSchema = z.strictObject({
+  epoch: z.array(z.number()),
+  trainLoss: curveValues,
+  valLoss: curveValues,
+  trainAccuracy: curveValues,
+  valAccuracy: curveValues,
+});
+
+const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+
+const pngBytes = z
+  .custom<Uint8Array>((v) => v instanceof Uint8Array, { error: 'expected a Uint8Array' })
+  .refine((b) => PNG_SIGNATURE.every((byte, i) => b[i] === byte), { error: 'expected PNG bytes' });
+
+/** An image embedded as bytes, or a store key that `embed-images.ts` resolves before rendering. */
+export const reportImageSchema = z.union([
+  z.strictObject({ png: pngBytes }),
+  z.strictObject({ key: text }),
+]);
+
+export const gradcamEntrySchema = z.strictObject({
+  imageId: text,
+  /** The true class, e.g. "n01498041 stingray". */
+  label: z.string(),
+  predictedBefore: z.string().optional(),
+  predictedAfter: z.string().optional(),
+  before: reportImageSchema,
+  after: reportImageSchema,
+});
+
+export const stageRecordSchema = z.strictObject({
+  stage: text,
+  key: text,
+  outcome: z.enum(['cached', 'computed']),
+  seconds: z.number().nonnegative(),
+});
+
+export const reportModelSchema = z
+  .strictObject({
+    experiment: z.strictObject({
+      id: text,
+      name: z.string().optional(),
+      configHash: text,
+      codeVersion: text,
+      /** ISO 8601. */
+      createdAt: z.iso.datetime({ offset: true }),
+      backend: text,
+    }),
+    /** The resolved config, shown pretty-printed. */
+    config: z.json(),
+    data: dataSummarySchema,
+    accuracy: z.strictObject({ adversarial: splitAccuracy, benign: splitAccuracy }),
+    detection: detectionSchema,
+    imagenetO: imagenetOSchema.optional(),
+    training: z.strictObject({
+      gan: ganCurvesSchema.optional(),
+      advd: advdCurvesSchema.optional(),
+    }),
+    gradcam: z.array(gradcamEntrySchema),
+    stages: z.array(stageRecordSchema),
+  })
+  .superRefine((model, ctx) => {
+    const curves: [string[], number, (number | null)[]][] = [];
+    const gan = model.training.gan;
+    if (gan) {
+      for (const group of ['dLoss', 'gLoss', 'mse'] as const) {
+        for (const [name, values] of Object.entries(gan[group])) {
+          curves.push([['training', 'gan', group, name], gan.iteration.length, values]);
+        }
+      }
+    }
+    const advd = model.training.advd;
+    if (advd) {
+      for (const name of ['trainLoss', 'valLoss', 'trainAccuracy', 'valAccuracy'] as const) {
+        curves.push([['training', 'advd', name], advd.epoch.length, advd[name]]);
+      }
+    }
+    for (const [path, expected, values] of curves) {
+      if (values.length !== expected) {
+        ctx.addIssue({
+          code: 'custom',
+          path,
+          message: `expected ${expected} values (one per x value), found ${values.length}`,
+          input: values.length,
+        });
+      }
+    }
+  });
+
+export type ReportModel = z.output<typeof reportModelSchema>;
+export type ReportModelInput = z.input<typeof reportModelSchema>;
+export type AccuracyCell = z.output<typeof accuracyCellSchema>;
+export type Detection = z.output<typeof detectionSchema>;
+export type DataSummary = z.output<typeof dataSummarySchema>;
+export type GanCurves = z.output<typeof ganCurvesSchema>;
+export type AdvdCurves = z.output<typeof advdCurvesSchema>;
+export type ReportImage = z.output<typeof reportImageSchema>;
+export type GradcamEntry = z.output<typeof gradcamEntrySchema>;
+export type StageRecord = z.output<typeof stageRecordSchema>;

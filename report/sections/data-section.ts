@@ -1,0 +1,67 @@
+import { escapeXml } from '../escape.js';
+import { htmlTable, type HtmlCell, type PageSection } from '../html-page.js';
+import type { DataSummary } from '../report-model.js';
+
+/** Image counts per role and split, sampling problems, and the train/test leakage audit. */
+export function dataSection(data: DataSummary): PageSection {
+  return {
+    id: 'data',
+    title: 'Data and leakage audit',
+    html: [countsTable(data), problems(data), '<h3>Leakage audit</h3>', leakage(data)].join('\n'),
+  };
+}
+
+function countsTable(data: DataSummary): string {
+  const roles = [...new Set(data.counts.map((c) => c.role))];
+  const images = (role: string, split: string): number =>
+    data.counts
+      .filter((c) => c.role === role && c.split === split)
+      .reduce((sum, c) => sum + c.images, 0);
+  const rows = roles.map((role): HtmlCell[] => {
+    const train = images(role, 'train');
+    const test = images(role, 'test');
+    return [escapeXml(role), num(train), num(test), num(train + test)];
+  });
+  return (
+    htmlTable(['Role', 'Train', 'Test', 'Total'], rows, 'counts') +
+    `<p>${data.classes} classes.</p>`
+  );
+}
+
+function problems(data: DataSummary): string {
+  if (data.problems.count === 0) return '<p>No unreadable or skipped images.</p>';
+  const shown = data.problems.first.map((p) => `<li class="mono">${escapeXml(p)}</li>`).join('');
+  const more = data.problems.count - data.problems.first.length;
+  return (
+    `<p>${data.problems.count} images could not be used:</p><ul>${shown}</ul>` +
+    (more > 0 ? `<p class="muted">…and ${more} more.</p>` : '')
+  );
+}
+
+function leakage(data: DataSummary): string {
+  const { protocol, exactDuplicates, nearDuplicates, examples } = data.leakage;
+  const intro = `<p>Split protocol: <b>${escapeXml(protocol)}</b>. Exact duplicates by content hash, near duplicates by perceptual hash, between the train and test splits.</p>`;
+  const leaks = exactDuplicates + nearDuplicates;
+  const flag =
+    leaks > 0
+      ? `<div class="flag leak" role="alert">⚠ Train/test leak: ${exactDuplicates} exact and ${nearDuplicates} near duplicates. Test metrics overstate generalisation.</div>`
+      : '<div class="flag ok">✓ No exact or near duplicates between train and test.</div>';
+  const pairs =
+    examples.length === 0
+      ? ''
+      : htmlTable(
+          ['Kind', 'Train image', 'Test image', 'Hash distance'],
+          examples.map((e): HtmlCell[] => [
+            escapeXml(e.kind),
+            { html: escapeXml(e.trainId), className: 'mono' },
+            { html: escapeXml(e.testId), className: 'mono' },
+            num(e.distance ?? (e.kind === 'exact' ? 0 : '—')),
+          ]),
+          'leak-examples',
+        );
+  return intro + flag + pairs;
+}
+
+function num(value: number | string): HtmlCell {
+  return { html: escapeXml(String(value)), className: 'num' };
+}

@@ -1,0 +1,29 @@
+import { classSetWnids } from '../imagenet-classes.js';
+import type { ImageSource } from '../sources/image-source.js';
+import { scanWnidTree, type ClassTree } from './wnid-tree.js';
+
+/** ImageNet-A (`<root>/<wnid>/*.jpg`): the natural adversarial images. Without explicit classes,
+ * the README class list if present, else the 200 ImageNet-A wnids. */
+export function loadImageNetA(
+  source: ImageSource,
+  classes?: readonly string[],
+): Promise<ClassTree> {
+  return scanWnidTree(source, 'adversarial', classes, classSetWnids('imagenet-a'));
+}
+
+/** Benign ImageNet images in wnid folders (a train or a val tree), restricted to `classes`,
+ * normally those of the adversarial set. */
+export function loadBenignImageNet(
+  source: ImageSource,
+  classes: readonly string[],
+): Promise<ClassTree> {
+  return scanWnidTree(source, 'benign', classes, classes);
+}
+
+/** ImageNet-O (`<root>/<wnid>/*.JPEG`): out-of-distribution images, 200 wnids by default. */
+export function loadImageNetO(
+  source: ImageSource,
+  classes?: readonly string[],
+): Promise<ClassTree> {
+  return scanWnidTree(source, 'ood', classes, classSetWnids('imagenet-o'));
+}

@@ -1,0 +1,195 @@
+import { createHash } from 'node:crypto';
+import type { AugmentationOp, Role, Split } from './manifest.js';
+import type { Selection, ValidImage } from './select-images.js';
+import { rngFor } from './stream-seed.js';
+import type { Rng } from '../ml/rng.js';
+
+export interface ImagePair {
+  pairId: string;
+  wnid: string;
+  benign: ValidImage;
+  adversarial: ValidImage;
+}
+
+export interface ClassShortfall {
+  wnid: string;
+  benign: number;
+  adversarial: number;
+}
+
+export class DatasetTooSmallError extends Error {
+  constructor(
+    readonly shortfalls: readonly ClassShortfall[],
+    readonly minimum: number,
+  ) {
+    const listed = shortfalls
+      .map((s) => `${s.wnid} (${s.benign} benign, ${s.adversarial} adversarial)`)
+      .join(', ');
+    super(
+      shortfalls.length === 0
+        ? 'the data set has no class with both benign and adversarial images'
+        : `too few usable images: ${shortfalls.length} class(es) have fewer than ${minimum} ` +
+            `benign/adversarial pairs: ${listed}. Add images, lower ` +
+            'data.sampling.minImagesPerClass, or drop these classes from data.classes',
+    );
+    this.name = 'DatasetTooSmallError';
+  }
+}
+
+export interface PairOptions {
+  /** Pairs kept per class at most; undefined keeps every pair. */
+  imagesPerClass?: number;
+  minImagesPerClass: number;
+}
+
+/**
+ * Pairs the i-th drawn benign image of a class with its i-th drawn adversarial image. A class
+ * missing from either role was already reported by the loader and is left out; a class that is
+ * present but has fewer than `minImagesPerClass` pairs fails the whole data set, naming it.
+ */
+export function pairImages(
+  benign: Selection,
+  adversarial: Selection,
+  options: PairOptions,
+): ImagePair[] {
+  const pairs: ImagePair[] = [];
+  const shortfalls: ClassShortfall[] = [];
+  const classes = [...adversarial.byClass.keys()].filter((w) => benign.byClass.has(w)).sort();
+  for (const wnid of classes) {
+    const b = benign.byClass.get(wnid)!;
+    const a = adversarial.byClass.get(wnid)!;
+    const n = Math.min(b.length, a.length, options.imagesPerClass ?? Infinity);
+    if (n < options.minImagesPerClass) {
+      shortfalls.push({ wnid, benign: b.length, adversarial: a.length });
+      continue;
+    }
+    for (let i = 0; i < n; i++) {
+      const pairId = shortId(`pair/${wnid}/${b[i]!.sha256}/${a[i]!.sha256}`);
+      pairs.push({ pairId, wnid, benign: b[i]!, adversarial: a[i]! });
+    }
+  }
+  if (shortfalls.length > 0 || pairs.length === 0) {
+    throw new DatasetTooSmallError(shortfalls, options.minImagesPerClass);
+  }
+  return pairs;
+}
+
+export interface SplitOptions {
+  protocol: 'leak-free' | 'paper';
+  trainFraction: number;
+  seed: number;
+  augmentation: { enabled: boolean; copies: number };
+}
+
+/** One image of the data set to be: an original, or an augmented copy still to be rendered. */
+export interface PlannedImage {
+  id: string;
+  wnid: string;
+  role: Role;
+  split: Split;
+  pairId: string;
+  original: ValidImage;
+  augmentation: { of: string; op: AugmentationOp } | null;
+}
+
+/** One unit of splitting: a pair, or (paper protocol) one copy of a pair. */
+interface Unit {
+  pair: ImagePair;
+  copy: number;
+}
+
+/**
+ * Splits per class. `leak-free`: the pairs are split, then each training pair gets
+ * `copies − 1` augmented copies, so no test image shares an original with a training image.
+ * `paper`: every pair first becomes `copies` pairs (the original and `copies − 1` augmented),
+ * which are then shuffled and split, as the seed paper's code does, so copies of one original
+ * land on both sides. Copies of a pair share one augmentation op, keeping the pair comparable.
+ */
+export function planSplit(pairs: readonly ImagePair[], options: SplitOptions): PlannedImage[] {
+  const copies = options.augmentation.enabled ? options.augmentation.copies : 1;
+  if (options.protocol === 'paper' && copies < 2) {
+    throw new Error(
+      'the paper protocol augments before splitting: it needs augmentation copies ≥ 2',
+    );
+  }
+  const byClass = new Map<string, ImagePair[]>();
+  for (const pair of pairs) byClass.set(pair.wnid, [...(byClass.get(pair.wnid) ?? []), pair]);
+  const planned: PlannedImage[] = [];
+  for (const wnid of [...byClass.keys()].sort()) {
+    const classPairs = byClass.get(wnid)!;
+    const rng = rngFor(options.seed, `split/${options.protocol}/${wnid}`);
+    if (options.protocol === 'paper') {
+      const units = classPairs.flatMap((pair) =>
+        Array.from({ length: copies }, (_, copy) => ({ pair, copy })),
+      );
+      const [train, test] = splitUnits(rng.shuffle(units), options.trainFraction);
+      for (const unit of train) planned.push(...render(unit, 'train', options.seed));
+      for (const unit of test) planned.push(...render(unit, 'test', options.seed));
+    } else {
+      const shuffled = rng.shuffle(classPairs.map((pair) => ({ pair, copy: 0 })));
+      const [train, test] = splitUnits(shuffled, options.trainFraction);
+      for (const unit of train) {
+        for (let copy = 0; copy < copies; copy++) {
+          planned.push(...render({ pair: unit.pair, copy }, 'train', options.seed));
+        }
+      }
+      for (const unit of test) planned.push(...render(unit, 'test', options.seed));
+    }
+  }
+  return planned;
+}
+
+/** Keeps at least one unit on each side, which `minImagesPerClass ≥ 2` makes possible. */
+function splitUnits(units: Unit[], trainFraction: number): [Unit[], Unit[]] {
+  const nTrain = Math.min(units.length - 1, Math.max(1, Math.round(units.length * trainFraction)));
+  return [units.slice(0, nTrain), units.slice(nTrain)];
+}
+
+function render(unit: Unit, split: Split, seed: number): PlannedImage[] {
+  const { pair, copy } = unit;
+  const op = copy === 0 ? undefined : drawOp(rngFor(seed, `augment/${pair.pairId}/${copy}`));
+  const pairId = copy === 0 ? pair.pairId : `${pair.pairId}/${copy}`;
+  return (['benign', 'adversarial'] as const).map((role) => {
+    const original = pair[role];
+    const originalId = originalImageId(original);
+    return {
+      id: op === undefined ? originalId : shortId(`${originalId}/${JSON.stringify(op)}`),
+      wnid: pair.wnid,
+      role,
+      split,
+      pairId,
+      original,
+      augmentation: op === undefined ? null : { of: originalId, op },
+    };
+  });
+}
+
+/** Small changes in the spirit of Keras' ImageDataGenerator defaults: the copy still shows the
+ * same object, which is exactly why copies across a split leak. */
+function drawOp(rng: Rng): AugmentationOp {
+  const kind = rng.int(4);
+  if (kind === 0) return { kind: 'flip' };
+  if (kind === 1) {
+    return {
+      kind: 'crop',
+      fraction: round3(rng.uniformIn(0.85, 0.95)),
+      left: round3(rng.uniform()),
+      top: round3(rng.uniform()),
+    };
+  }
+  if (kind === 2) return { kind: 'rotate', degrees: round3(rng.uniformIn(-10, 10)) };
+  return { kind: 'brightness', factor: round3(rng.uniformIn(0.75, 1.25)) };
+}
+
+function round3(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
+
+/** The id of an original image: stable for the same bytes in the same class and role. */
+export function originalImageId(image: ValidImage): string {
+  return shortId(`${image.wnid}/${image.role}/${image.sha256}`);
+}
+
+export function shortId(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 16);
+}

@@ -50,8 +50,6 @@ export function logScale(values: readonly number[]): Scale {
   const [lo, hi] = extent(values);
   const minExp = Math.floor(Math.log10(lo));
   const maxExp = Math.ceil(Math.log10(hi));
-  // Within two decades, 2× and 5× ticks keep the axis readable.
-  const mantissas = maxExp - minExp <= 2 ? [1, 2, 5] : [1];
   const candidates: number[] = [];
   for (let e = minExp - 1; e <= maxExp; e++) {
     for (const m of [1, 2, 5]) candidates.push(Number((m * 10 ** e).toPrecision(1)));
@@ -59,11 +57,11 @@ export function logScale(values: readonly number[]): Scale {
   const min = Math.max(...candidates.filter((v) => v <= lo));
   let max = Math.min(...candidates.filter((v) => v >= hi));
   if (max <= min) max = candidates[candidates.indexOf(min) + 1]!;
+  // Over a few decades, 2× and 5× ticks keep the axis readable; beyond, they crowd it.
+  const everyRoundValue = Math.log10(max / min) <= 2.5;
   const ticks = candidates
     .filter((v) => v >= min && v <= max)
-    .filter(
-      (v) => mantissas.includes(Number(v.toExponential().split('e')[0])) || v === min || v === max,
-    )
+    .filter((v) => everyRoundValue || v === min || v === max || v.toExponential().startsWith('1'))
     .map((value) => ({ value, label: formatNumber(value) }));
   const logMin = Math.log10(min);
   const logSpan = Math.log10(max) - logMin;

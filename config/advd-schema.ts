@@ -15,7 +15,7 @@ export const advdSchema = z
     layers: layerWidths.default([512, 256, 128, 64]),
     /** One rate per entry of `layers`. */
     dropout: z.array(dropoutRate).min(1).default([0.5, 0.5, 0.5, 0.25]),
-    learningRate: positiveNumber.default(1e-4),
+    lr: positiveNumber.default(1e-4),
     momentum: z.number().min(0).lt(1).default(0.9),
     nesterov: z.boolean().default(true),
     epochs: positiveInt.default(25),

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { DEMO_SHAPES } from '../dataset/demo-shapes.js';
 import {
   addProblem,
   locationSchema,
@@ -56,8 +57,9 @@ export const imageDataSchema = z.strictObject({
  */
 export const demoDataSchema = z.strictObject({
   kind: z.literal('demo'),
-  classes: positiveInt.min(2).default(4),
-  imageSize: positiveInt.min(8).default(32),
+  /** Object classes, one shape each. */
+  classes: positiveInt.min(2).max(DEMO_SHAPES.length).default(4),
+  imageSize: positiveInt.min(16).max(1024).default(32),
   /** Share of benign images whose cue matches their class; adversarial cues always mislead. */
   cueAgreement: probability.default(0.9),
   sampling: z

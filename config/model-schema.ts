@@ -20,7 +20,7 @@ export const smallCnnTrainingSchema = z.strictObject({
   filters: layerWidths.default([16, 32, 64]),
   epochs: positiveInt.default(10),
   batchSize: positiveInt.default(32),
-  learningRate: positiveNumber.default(1e-3),
+  lr: positiveNumber.default(1e-3),
   /** Defaults to the experiment's `seed`. */
   seed: seedSchema.optional(),
 });

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../store/content-address.js';
 import * as z from 'zod';
 import { dataSchema } from '../config/data-schema.js';
 import { seedSchema } from '../config/primitives.js';
@@ -227,7 +227,7 @@ async function renderEntries(
           classIndex: imageNetClasses().get(copy.wnid).index,
           role: copy.role,
           split: copy.split,
-          sha256: createHash('sha256').update(bytes).digest('hex'),
+          sha256: sha256Hex(bytes),
           dhash: hashToHex(await dHash(bytes)),
           pairId: copy.pairId,
           augmentation: copy.augmentation,

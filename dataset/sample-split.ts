@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../store/content-address.js';
 import type { AugmentationOp, Role, Split } from './manifest.js';
 import type { Selection, ValidImage } from './select-images.js';
 import { rngFor } from './stream-seed.js';
@@ -191,5 +191,5 @@ export function originalImageId(image: ValidImage): string {
 }
 
 export function shortId(text: string): string {
-  return createHash('sha256').update(text).digest('hex').slice(0, 16);
+  return sha256Hex(text).slice(0, 16);
 }

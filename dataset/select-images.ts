@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../store/content-address.js';
 import type { ClassTree } from './loaders/wnid-tree.js';
 import type { Problem, Role } from './manifest.js';
 import { dHash, hashToHex } from './perceptual-hash.js';
@@ -77,16 +77,14 @@ export async function selectImages(
           continue;
         }
         seen.set(`${wnid}/${result.sha256}`, uri);
-        byClass
-          .get(wnid)!
-          .push({
-            path: result.path,
-            uri,
-            wnid,
-            role: tree.role,
-            sha256: result.sha256,
-            dhash: result.dhash,
-          });
+        byClass.get(wnid)!.push({
+          path: result.path,
+          uri,
+          wnid,
+          role: tree.role,
+          sha256: result.sha256,
+          dhash: result.dhash,
+        });
       }
     };
     // Results arrive in source order (one tar pass); re-sort each class by draw order below.
@@ -113,7 +111,7 @@ async function validate(result: ReadResult): Promise<Checked> {
   }
   try {
     const hash = await dHash(bytes);
-    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const sha256 = sha256Hex(bytes);
     return { path: result.path, sha256, dhash: hashToHex(hash) };
   } catch (error) {
     return { path: result.path, reason: `unreadable image: ${errorText(error)}` };

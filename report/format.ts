@@ -20,6 +20,6 @@ export function formatSeconds(seconds: number): string {
 export function formatNumber(value: number): string {
   if (Number.isInteger(value)) return String(value);
   const abs = Math.abs(value);
-  if (abs !== 0 && (abs < 1e-3 || abs >= 1e6)) return value.toExponential(2);
+  if (abs !== 0 && (abs < 1e-3 || abs >= 1e6)) return Number(value.toPrecision(3)).toExponential();
   return String(Number(value.toPrecision(4)));
 }

@@ -26,6 +26,8 @@ table { border-collapse: collapse; margin: 4px 0 12px; }
 th, td { border: 1px solid var(--line); padding: 5px 12px; text-align: left; vertical-align: top; }
 th { background: var(--bg-alt); font-weight: 600; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.id { white-space: nowrap; }
+.scroll { overflow-x: auto; max-width: 100%; }
 td.mono, .mono { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 12px; overflow-wrap: anywhere; }
 .muted { color: var(--muted); }
 .up { color: #11703b; }
@@ -114,8 +116,10 @@ export function htmlTable(
     )
     .join('\n');
   const cls = className ? ` class="${className}"` : '';
-  return `<table${cls}>\n<thead>${head}</thead>\n<tbody>\n${body}\n</tbody>\n</table>`;
+  // A wide table scrolls inside its own box instead of stretching the page.
+  return `<div class="scroll"><table${cls}>\n<thead>${head}</thead>\n<tbody>\n${body}\n</tbody>\n</table></div>`;
 }
 
 /** A cell's HTML (escaped by the caller) and, optionally, its class and row span. */
-export type HtmlCell = string | { html: string; className?: 'num' | 'mono'; rowSpan?: number };
+export type HtmlCell =
+  string | { html: string; className?: 'num' | 'mono' | 'mono id'; rowSpan?: number };

@@ -78,14 +78,14 @@ function trialsTable(
     'Rank',
     'Trial',
     ...model.parameters.map((p) => p.path),
-    model.objective.metric,
+    'Objective',
     'Status',
     'Stopped early at',
     'Report',
   ];
   const rows = ranked.map((t, i): HtmlCell[] => [
     { html: String(i + 1), className: 'num' },
-    { html: escapeXml(t.trialId) + (t === best ? ' ★' : ''), className: 'mono' },
+    { html: escapeXml(t.trialId) + (t === best ? ' ★' : ''), className: 'mono id' },
     ...model.parameters.map((p): HtmlCell => ({
       html: escapeXml(paramText(t.params[p.path])),
       className: 'num',
@@ -119,6 +119,7 @@ function plots(model: SweepReportModel, best: SweepTrial | undefined): string {
         xLabel: p.scale === 'log' ? `${p.path} (log scale)` : p.path,
         yLabel: 'objective',
         xScale: p.scale,
+        padding: 10,
         points,
       }),
     ];

@@ -22,6 +22,8 @@ export interface ChartFrame {
   yLabel: string;
   width?: number;
   height?: number;
+  /** Pixels between the axes and the data range, so points on the range's ends stay clear of the axes. */
+  padding?: number;
 }
 
 export interface LineChartOptions extends ChartFrame {
@@ -151,9 +153,10 @@ function frame(
   const left = MARGIN.left;
   const right = width - MARGIN.right;
   const bottom = height - MARGIN.bottom;
+  const pad = options.padding ?? 0;
   const plot: Plot = {
-    x: (v) => left + xScale.position(v) * (right - left),
-    y: (v) => bottom - yScale.position(v) * (bottom - top),
+    x: (v) => left + pad + xScale.position(v) * (right - left - 2 * pad),
+    y: (v) => bottom - pad - yScale.position(v) * (bottom - top - 2 * pad),
   };
   const parts: string[] = [];
   parts.push(

@@ -8,10 +8,8 @@ import { renderReportHtml } from '../../report/render-html.js';
 import { renderMetricsJson } from '../../report/render-metrics-json.js';
 import type { ReportModelInput } from '../../report/report-model.js';
 import { LocalStore } from '../../store/local-store.js';
-import { sampleReportModel } from './sample-report.js';
+import { sampleReportModel, XSS_NAME } from './sample-report.js';
 import { HTML_VOID_ELEMENTS, xmlStructureProblems } from './xml-structure.js';
-
-export const XSS_NAME = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>';
 
 describe('renderReportHtml', function () {
   let model: ReportModelInput;

@@ -1,36 +1,7 @@
 import assert from 'node:assert/strict';
 import { renderSweepHtml } from '../../report/render-sweep-html.js';
-import type { SweepReportModelInput } from '../../report/sweep-model.js';
+import { sampleSweepModel } from './sample-sweep.js';
 import { HTML_VOID_ELEMENTS, xmlStructureProblems } from './xml-structure.js';
-
-/** Six trials over a log-uniform and an integer parameter plus a categorical one. */
-export function sampleSweepModel(): SweepReportModelInput {
-  const lrs = [1e-5, 3e-5, 1e-4, 3e-4, 1e-3, 3e-3];
-  return {
-    sweep: { id: 'sweep-lr', strategy: 'tpe', createdAt: '2026-11-25T17:00:00Z' },
-    objective: {
-      metric: 'accuracy.adversarial.imagenetA200.defended.accuracy',
-      direction: 'maximize',
-    },
-    parameters: [
-      { path: 'gan.optimizer.learningRate', scale: 'log' },
-      { path: 'gan.batchSize' },
-      { path: 'gan.discriminator' },
-    ],
-    trials: lrs.map((lr, i) => ({
-      trialId: `trial-${i}`,
-      params: {
-        'gan.optimizer.learningRate': lr,
-        'gan.batchSize': 32 * (1 + (i % 2)),
-        'gan.discriminator': i % 3 ? 'shared' : 'separate',
-      },
-      objective: i === 5 ? null : 0.5 + 0.05 * i - (i === 3 ? 0.3 : 0),
-      status: i === 5 ? 'failed' : i === 3 ? 'stopped-early' : 'completed',
-      ...(i === 3 ? { stoppedEarlyAt: 2500 } : {}),
-      ...(i === 5 ? {} : { reportHref: `../trial-${i}/report.html` }),
-    })),
-  };
-}
 
 describe('renderSweepHtml', () => {
   const html = renderSweepHtml(sampleSweepModel());
@@ -44,7 +15,7 @@ describe('renderSweepHtml', () => {
   });
 
   it('ranks completed trials first by the objective, then early-stopped, then unscored', () => {
-    const order = [...html.matchAll(/<td class="mono">(trial-\d)/g)].map((m) => m[1]);
+    const order = [...html.matchAll(/<td class="mono id">(trial-\d)/g)].map((m) => m[1]);
     assert.deepEqual(order, ['trial-4', 'trial-2', 'trial-1', 'trial-0', 'trial-3', 'trial-5']);
     assert.match(html, /trial-3<\/td>.*<td>stopped-early<\/td><td class="num">2500<\/td>/);
   });
@@ -52,7 +23,7 @@ describe('renderSweepHtml', () => {
   it('ranks the other way when the objective is minimised', () => {
     const model = sampleSweepModel();
     model.objective.direction = 'minimize';
-    const order = [...renderSweepHtml(model).matchAll(/<td class="mono">(trial-\d)/g)].map(
+    const order = [...renderSweepHtml(model).matchAll(/<td class="mono id">(trial-\d)/g)].map(
       (m) => m[1],
     );
     assert.equal(order[0], 'trial-0');

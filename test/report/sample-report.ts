@@ -1,6 +1,9 @@
 import sharp from 'sharp';
 import type { ReportModelInput } from '../../report/report-model.js';
 
+/** An experiment name that runs script if any page forgets to escape it. */
+export const XSS_NAME = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>';
+
 /**
  * A full report model shaped like a real experiment: 25,000 GAN iterations, 25 AdvD epochs, a
  * ROC curve, and Grad-CAM PNGs made with sharp. Curves come from a seeded generator, so every

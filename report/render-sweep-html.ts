@@ -86,10 +86,11 @@ function trialsTable(
   const rows = ranked.map((t, i): HtmlCell[] => [
     { html: String(i + 1), className: 'num' },
     { html: escapeXml(t.trialId) + (t === best ? ' ★' : ''), className: 'mono id' },
-    ...model.parameters.map((p): HtmlCell => ({
-      html: escapeXml(paramText(t.params[p.path])),
-      className: 'num',
-    })),
+    ...model.parameters.map((p): HtmlCell => {
+      const value = t.params[p.path];
+      const html = escapeXml(paramText(value));
+      return typeof value === 'number' ? { html, className: 'num' } : html;
+    }),
     { html: t.objective === null ? '—' : escapeXml(formatNumber(t.objective)), className: 'num' },
     escapeXml(t.status),
     { html: t.stoppedEarlyAt === undefined ? '' : String(t.stoppedEarlyAt), className: 'num' },

@@ -1,0 +1,164 @@
+import * as tf from '@tensorflow/tfjs';
+import type { ExperimentConfig } from '../../config/experiment-schema.js';
+import {
+  latestGanCheckpoint,
+  restoreGanCheckpoint,
+  saveGanCheckpoint,
+} from '../../ml/checkpoint/gan-checkpoint.js';
+import { loadStateArtifact, saveStateArtifact } from '../../ml/checkpoint/state-artifact.js';
+import { GanOptionsSchema, type GanOptions } from '../../ml/gan/gan-options.js';
+import { GanTrainer, type FeatureMap, type GeneratorRole } from '../../ml/gan/gan-trainer.js';
+import { buildGenerator } from '../../ml/gan/generator.js';
+import type { LossHistory } from '../../ml/gan/loss-history.js';
+import type { ArtifactStore } from '../../store/artifact-store.js';
+import { committedManifest } from '../artifact-json.js';
+import { runCachedStage } from '../cached-stage.js';
+import { gatherFeatures, pairedRows, readFeatureTable } from '../feature-table.js';
+import { InputError } from '../input-error.js';
+import type { StageContext } from '../stage-context.js';
+import type { StageRef } from '../stage-ref.js';
+import { readDatasetManifest } from './dataset-stage.js';
+
+/** Thrown when a training stops on request (cancellation, worker shutdown) after checkpointing. */
+export class TrainingInterruptedError extends Error {
+  constructor(readonly iteration: number) {
+    super(`training interrupted at iteration ${iteration}; it resumes from its checkpoint`);
+    this.name = 'TrainingInterruptedError';
+  }
+}
+
+interface GanArtifactJson {
+  dim: number;
+  options: GanOptions;
+  history: LossHistory;
+}
+
+const ROLES: GeneratorRole[] = ['pg', 'ng'];
+
+function ganOptionsOf(config: ExperimentConfig): GanOptions {
+  const { checkpointEvery: _every, seed: _seed, ...options } = config.gan;
+  return GanOptionsSchema.parse(options);
+}
+
+async function train(
+  ctx: StageContext,
+  config: ExperimentConfig,
+  inputs: { dataset: StageRef; features: StageRef },
+  prefix: string,
+) {
+  const table = await readFeatureTable(ctx.store, inputs.features);
+  const pairs = pairedRows(
+    table,
+    (await readDatasetManifest(ctx.store, inputs.dataset)).entries,
+    'train',
+  );
+  if (pairs.benign.length === 0)
+    throw new InputError('the training split has no benign/adversarial pair with features');
+  const data = {
+    benign: gatherFeatures(table, pairs.benign),
+    adversarial: gatherFeatures(table, pairs.adversarial),
+  };
+  const options = ganOptionsOf(config);
+  const trainer = new GanTrainer(data, options, config.gan.seed);
+  try {
+    let checkpointKey = await latestGanCheckpoint(ctx.store, prefix);
+    if (checkpointKey !== null) {
+      const from = await restoreGanCheckpoint(ctx.store, checkpointKey, trainer);
+      ctx.log(`gan: resuming from iteration ${from} (${checkpointKey})`);
+    }
+    const total = options.iterations;
+    await trainer.run({
+      checkpointEvery: config.gan.checkpointEvery,
+      onCheckpoint: async () => {
+        checkpointKey = await saveGanCheckpoint(ctx.store, prefix, trainer);
+      },
+      onIteration: async (iteration, losses) => {
+        ctx.progress({
+          unit: 'iterations',
+          done: iteration,
+          total,
+          recent: { ...losses },
+          ...(checkpointKey ? { checkpointKey } : {}),
+        });
+        if (ctx.signal.aborted && iteration < total) {
+          checkpointKey = await saveGanCheckpoint(ctx.store, prefix, trainer);
+          ctx.progress({ unit: 'iterations', done: iteration, total, checkpointKey });
+          throw new TrainingInterruptedError(iteration);
+        }
+      },
+    });
+    const state = await trainer.exportState();
+    const generators = Object.fromEntries(
+      Object.entries(state.tensors).filter(([name]) => ROLES.some((r) => name.startsWith(`${r}/`))),
+    );
+    const json: GanArtifactJson = { dim: trainer.dim, options, history: state.history };
+    const last = (column: keyof LossHistory) => state.history[column].at(-1) ?? 0;
+    try {
+      await saveStateArtifact(
+        ctx.store,
+        prefix,
+        { json, tensors: generators },
+        {
+          pairs: pairs.benign.length,
+          featureDim: trainer.dim,
+          iterations: state.iteration,
+          finalMsePG: last('msePG'),
+          finalMseNG: last('mseNG'),
+        },
+      );
+    } finally {
+      tf.dispose(Object.values(state.tensors));
+    }
+    return committedManifest(ctx.store, prefix);
+  } finally {
+    trainer.dispose();
+    tf.dispose([data.benign, data.adversarial]);
+  }
+}
+
+/** Stage 4 (SPEC §2.3): the coupled GAN, checkpointed so a killed worker loses little. */
+export function runGanStage(
+  ctx: StageContext,
+  config: ExperimentConfig,
+  inputs: { dataset: StageRef; features: StageRef },
+  force: boolean,
+): Promise<StageRef> {
+  const { checkpointEvery: _every, ...section } = config.gan;
+  return runCachedStage(
+    ctx,
+    { stage: 'gan', config: section, inputs: [inputs.dataset, inputs.features], force },
+    (prefix) => train(ctx, config, inputs, prefix),
+  );
+}
+
+export interface TrainedGenerators {
+  pg: FeatureMap;
+  ng: FeatureMap;
+  history: LossHistory;
+  dispose(): void;
+}
+
+/** PG and NG of a finished GAN stage, in inference mode. */
+export async function loadGenerators(
+  store: ArtifactStore,
+  ref: StageRef,
+): Promise<TrainedGenerators> {
+  const { json, tensors } = await loadStateArtifact(store, ref.key);
+  const { dim, options, history } = json as GanArtifactJson;
+  const models = ROLES.map((role) => {
+    const model = buildGenerator(dim, options);
+    model.setWeights(model.weights.map((w) => tensors[`${role}/${w.originalName}`]!));
+    return model;
+  });
+  tf.dispose(Object.values(tensors));
+  const asMap =
+    (model: tf.Sequential): FeatureMap =>
+    (x) =>
+      tf.tidy(() => model.predict(x) as tf.Tensor2D);
+  return {
+    pg: asMap(models[0]!),
+    ng: asMap(models[1]!),
+    history,
+    dispose: () => models.forEach((m) => m.dispose()),
+  };
+}

@@ -1,0 +1,190 @@
+import * as tf from '@tensorflow/tfjs';
+import type { ExperimentConfig } from '../../config/experiment-schema.js';
+import { imageNetClasses } from '../../dataset/imagenet-classes.js';
+import { trainClassifier } from '../../ml/classifier/train-classifier.js';
+import { loadImageBatch } from '../../ml/images/load-image-batch.js';
+import { createSourceReader } from '../../ml/images/read-source.js';
+import { loadLayersModelFromUri, modelReaderFor } from '../../ml/models/load-model.js';
+import { buildSmallCnn } from '../../ml/models/small-cnn.js';
+import { commitArtifact } from '../../store/artifact-commit.js';
+import type { ArtifactStore } from '../../store/artifact-store.js';
+import { sha256Hex } from '../../store/content-address.js';
+import { committedManifest, jsonPart, readJsonPart } from '../artifact-json.js';
+import { runCachedStage } from '../cached-stage.js';
+import { InputError } from '../input-error.js';
+import { layersModelParts, loadLayersModelArtifact } from '../model-artifact.js';
+import type { StageContext } from '../stage-context.js';
+import type { StageRef } from '../stage-ref.js';
+import { readDatasetClasses, readDatasetManifest, type DatasetClass } from './dataset-stage.js';
+
+const CLASSES_PART = 'classes.json';
+const MODEL_REF_PART = 'model-ref.json';
+const HISTORY_PART = 'history.json';
+/** Images decoded per step while loading the small CNN's training set. */
+const LOAD_BATCH = 256;
+
+type ModelConfig = ExperimentConfig['targetModel'];
+
+export function imagePipelineOf(model: ModelConfig): {
+  size: number;
+  preprocessing: ModelConfig['preprocessing'];
+  resize: 'plain' | 'shorter-side-crop';
+  maxInputPixels: number;
+} {
+  return {
+    size: model.inputSize,
+    preprocessing: model.preprocessing,
+    resize: 'shorter-side-crop',
+    maxInputPixels: 64 * 1024 * 1024,
+  };
+}
+
+async function trainSmallCnn(
+  ctx: StageContext,
+  config: ExperimentConfig,
+  dataset: StageRef,
+  prefix: string,
+) {
+  const model = config.targetModel;
+  const training = model.training!;
+  const classes = await readDatasetClasses(ctx.store, dataset);
+  const labelOf = new Map(classes.map((c, i) => [c.wnid, i]));
+  const entries = (await readDatasetManifest(ctx.store, dataset)).entries.filter(
+    (e) => e.role === 'benign' && e.split === 'train',
+  );
+  const read = createSourceReader();
+  const chunks: tf.Tensor4D[] = [];
+  const labels: number[] = [];
+  for (let start = 0; start < entries.length; start += LOAD_BATCH) {
+    const slice = entries.slice(start, start + LOAD_BATCH);
+    const batch = await loadImageBatch(slice, imagePipelineOf(model), read);
+    if (batch.images) chunks.push(batch.images);
+    for (const position of batch.positions) labels.push(labelOf.get(slice[position]!.wnid)!);
+    ctx.progress({
+      unit: 'images loaded',
+      done: Math.min(start + LOAD_BATCH, entries.length),
+      total: entries.length,
+    });
+  }
+  if (labels.length === 0)
+    throw new InputError(
+      'the data set has no readable benign training image to train the small CNN on',
+    );
+  const images = tf.concat(chunks) as tf.Tensor4D;
+  tf.dispose(chunks);
+  const cnn = buildSmallCnn({
+    inputSize: model.inputSize,
+    numClasses: classes.length,
+    seed: training.seed,
+    filters: training.filters,
+  });
+  try {
+    const history = await trainClassifier(cnn, images, Int32Array.from(labels), {
+      epochs: training.epochs,
+      batchSize: training.batchSize,
+      learningRate: training.learningRate,
+      seed: training.seed,
+      onEpoch: (epoch, loss, accuracy) =>
+        ctx.progress({
+          unit: 'epochs',
+          done: epoch,
+          total: training.epochs,
+          recent: { loss, accuracy },
+        }),
+    });
+    return await commitArtifact(
+      ctx.store,
+      prefix,
+      [
+        ...(await layersModelParts(cnn)),
+        jsonPart(CLASSES_PART, classes),
+        jsonPart(HISTORY_PART, history),
+      ],
+      {
+        kind: 'small-cnn',
+        classes: classes.length,
+        trainImages: labels.length,
+        trainAccuracy: history.accuracy.at(-1) ?? 0,
+      },
+    );
+  } finally {
+    images.dispose();
+    cnn.dispose();
+  }
+}
+
+/** A pretrained model is referenced, not copied: the stage pins the digest of its model.json. */
+async function referencePretrained(ctx: StageContext, model: ModelConfig, prefix: string) {
+  if (model.kind === 'graph') {
+    throw new InputError(
+      'targetModel.kind: graph models classify but cannot be split at a feature layer; use a layers model',
+    );
+  }
+  const uri = model.uri!;
+  let modelJson: Uint8Array;
+  try {
+    const reader = await modelReaderFor(uri);
+    modelJson = await reader.read(reader.modelJsonName);
+  } catch (err) {
+    throw new InputError(
+      `targetModel.uri: cannot read the model at ${uri}: ${(err as Error).message}`,
+    );
+  }
+  const classes: DatasetClass[] = imageNetClasses().classes.map((c) => ({
+    wnid: c.wnid,
+    name: c.name,
+  }));
+  return commitArtifact(
+    ctx.store,
+    prefix,
+    [
+      jsonPart(MODEL_REF_PART, { uri, modelJsonSha256: sha256Hex(modelJson) }),
+      jsonPart(CLASSES_PART, classes),
+    ],
+    { kind: model.kind, uri, classes: classes.length },
+  );
+}
+
+/** Stage 2: the model under defense — the small CNN trained on the benign images, or a pretrained one. */
+export function runTargetModelStage(
+  ctx: StageContext,
+  config: ExperimentConfig,
+  dataset: StageRef,
+  force: boolean,
+): Promise<StageRef> {
+  const small = config.targetModel.kind === 'small-cnn';
+  return runCachedStage(
+    ctx,
+    // A pretrained model does not depend on the data set: one reference serves every data set.
+    { stage: 'targetModel', config: config.targetModel, inputs: small ? [dataset] : [], force },
+    (prefix) =>
+      small
+        ? trainSmallCnn(ctx, config, dataset, prefix)
+        : referencePretrained(ctx, config.targetModel, prefix),
+  );
+}
+
+export interface TargetModel {
+  model: tf.LayersModel;
+  /** The model's output classes in output order (after `head.labelOffset`). */
+  classes: DatasetClass[];
+}
+
+export async function loadTargetModel(store: ArtifactStore, ref: StageRef): Promise<TargetModel> {
+  const manifest = await committedManifest(store, ref.key);
+  const classes = (await readJsonPart(store, manifest, CLASSES_PART)) as DatasetClass[];
+  if (manifest.parts.some((p) => p.name === MODEL_REF_PART)) {
+    const { uri, modelJsonSha256 } = (await readJsonPart(store, manifest, MODEL_REF_PART)) as {
+      uri: string;
+      modelJsonSha256: string;
+    };
+    const reader = await modelReaderFor(uri);
+    if (sha256Hex(await reader.read(reader.modelJsonName)) !== modelJsonSha256) {
+      throw new InputError(
+        `targetModel.uri: the model at ${uri} changed since this experiment pinned it; rerun with --force targetModel`,
+      );
+    }
+    return { model: await loadLayersModelFromUri(uri), classes };
+  }
+  return { model: await loadLayersModelArtifact(store, manifest, ref.key), classes };
+}

@@ -40,6 +40,8 @@ const MAX_FOUND = 60;
 /** The found value as the user wrote it, shortened; `nothing` for a missing field. */
 export function describeFound(value: unknown): string {
   if (value === undefined) return 'nothing';
+  // What YAML gives for `key:` with no value, e.g. a section whose fields are all commented out.
+  if (value === null) return 'null (an empty value)';
   const text = JSON.stringify(value) ?? String(value);
   return text.length > MAX_FOUND ? `${text.slice(0, MAX_FOUND - 1)}…` : text;
 }

@@ -103,15 +103,17 @@ export const dataSchema = z
 const TAR_NAME = /\.(tar|tar\.gz|tgz)$/i;
 
 function rootKindProblem(kind: 'folder' | 'tar' | 's3', root: string): string | undefined {
-  const isS3 = uriScheme(root) === 's3';
-  if (kind === 's3')
-    return isS3 ? undefined : 'expected an s3://BUCKET/PREFIX URI (data.kind is s3)';
-  if (isS3)
-    return `expected a local ${kind === 'tar' ? 'archive' : 'folder'} (data.kind is ${kind}; use kind s3 for s3:// roots)`;
-  if (kind === 'tar' && !TAR_NAME.test(root)) {
-    return 'expected a .tar, .tar.gz or .tgz archive (data.kind is tar)';
+  const scheme = uriScheme(root);
+  if (kind === 's3') {
+    return scheme === 's3' ? undefined : 'expected an s3://BUCKET/PREFIX URI (data.kind is s3)';
   }
-  return undefined;
+  const local = kind === 'tar' ? 'a local .tar, .tar.gz or .tgz archive' : 'a local folder';
+  if (scheme !== undefined && scheme !== 'file') {
+    return `expected ${local} (data.kind is ${kind}; use kind s3 for s3:// roots)`;
+  }
+  return kind === 'tar' && !TAR_NAME.test(root)
+    ? `expected ${local} (data.kind is tar)`
+    : undefined;
 }
 
 export type DataConfig = z.output<typeof dataSchema>;

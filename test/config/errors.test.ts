@@ -129,7 +129,17 @@ const CASES: BadCase[] = [
   {
     what: 'a tar data set whose root is a folder',
     config: withPatch({ data: { ...realData, kind: 'tar' } }),
-    line: 'bad.yaml: data.adversarialRoot: expected a .tar, .tar.gz or .tgz archive (data.kind is tar), found "a"',
+    line: 'bad.yaml: data.adversarialRoot: expected a local .tar, .tar.gz or .tgz archive (data.kind is tar), found "a"',
+  },
+  {
+    what: 'a folder data set whose root is a web address',
+    config: withPatch({ data: { ...realData, benignRoot: 'https://example.com/val' } }),
+    line: 'bad.yaml: data.benignRoot: expected a local folder (data.kind is folder; use kind s3 for s3:// roots), found "https://example.com/val"',
+  },
+  {
+    what: 'an empty section (YAML null)',
+    config: withPatch({ gan: null }),
+    line: 'bad.yaml: gan: expected a mapping of fields, found null (an empty value)',
   },
   {
     what: 'a Temporal address without a port',

@@ -36,7 +36,7 @@ interface GanArtifactJson {
 const ROLES: GeneratorRole[] = ['pg', 'ng'];
 
 function ganOptionsOf(config: ExperimentConfig): GanOptions {
-  const { checkpointEvery: _every, seed: _seed, ...options } = config.gan;
+  const { checkpointEvery: _checkpointEvery, seed: _ganSeed, ...options } = config.gan;
   return GanOptionsSchema.parse(options);
 }
 
@@ -123,7 +123,7 @@ export function runGanStage(
   inputs: { dataset: StageRef; features: StageRef },
   force: boolean,
 ): Promise<StageRef> {
-  const { checkpointEvery: _every, ...section } = config.gan;
+  const { checkpointEvery: _checkpointEvery, ...section } = config.gan;
   return runCachedStage(
     ctx,
     { stage: 'gan', config: section, inputs: [inputs.dataset, inputs.features], force },

@@ -216,25 +216,37 @@ async function renderEntries(
       // Selection read these bytes moments ago; failing now means the source changed underneath.
       if ('error' in result)
         throw new Error(`cannot re-read ${tree.source.uriOf(result.path)}: ${result.error}`);
-      for (const copy of copiesOf.get(`${role}\n${result.path}`)!) {
-        const bytes = await augmentImage(result.bytes, copy.augmentation!.op);
-        const key = `${prefix}/${copy.wnid}/${copy.id}.jpg`;
-        await store.put(key, bytes);
-        entries.push({
-          id: copy.id,
-          uri: `${store.uri.replace(/\/$/, '')}/${key}`,
-          wnid: copy.wnid,
-          classIndex: imageNetClasses().get(copy.wnid).index,
-          role: copy.role,
-          split: copy.split,
-          sha256: sha256Hex(bytes),
-          dhash: hashToHex(await dHash(bytes)),
-          pairId: copy.pairId,
-          augmentation: copy.augmentation,
-        });
-        report({ stage: 'augment', done: ++done, total });
-      }
+      // One original's copies render together: sharp's thread pool and the store's writes overlap.
+      const copies = copiesOf.get(`${role}\n${result.path}`)!;
+      entries.push(
+        ...(await Promise.all(copies.map((copy) => renderCopy(result.bytes, copy, store, prefix)))),
+      );
+      done += copies.length;
+      report({ stage: 'augment', done, total });
     }
   }
   return entries;
+}
+
+async function renderCopy(
+  original: Uint8Array,
+  copy: PlannedImage,
+  store: ArtifactStore,
+  prefix: string,
+): Promise<ManifestEntry> {
+  const bytes = await augmentImage(original, copy.augmentation!.op);
+  const key = `${prefix}/${copy.wnid}/${copy.id}.jpg`;
+  await store.put(key, bytes);
+  return {
+    id: copy.id,
+    uri: `${store.uri.replace(/\/$/, '')}/${key}`,
+    wnid: copy.wnid,
+    classIndex: imageNetClasses().get(copy.wnid).index,
+    role: copy.role,
+    split: copy.split,
+    sha256: sha256Hex(bytes),
+    dhash: hashToHex(await dHash(bytes)),
+    pairId: copy.pairId,
+    augmentation: copy.augmentation,
+  };
 }

@@ -114,6 +114,8 @@ export function planSplit(pairs: readonly ImagePair[], options: SplitOptions): P
   }
   const byClass = new Map<string, ImagePair[]>();
   for (const pair of pairs) byClass.set(pair.wnid, [...(byClass.get(pair.wnid) ?? []), pair]);
+  const opsOf = (pair: ImagePair): AugmentationOp[] =>
+    drawOps(rngFor(options.seed, `augment/${pair.pairId}`), copies - 1);
   const planned: PlannedImage[] = [];
   for (const wnid of [...byClass.keys()].sort()) {
     const classPairs = byClass.get(wnid)!;
@@ -123,17 +125,17 @@ export function planSplit(pairs: readonly ImagePair[], options: SplitOptions): P
         Array.from({ length: copies }, (_, copy) => ({ pair, copy })),
       );
       const [train, test] = splitUnits(rng.shuffle(units), options.trainFraction);
-      for (const unit of train) planned.push(...render(unit, 'train', options.seed));
-      for (const unit of test) planned.push(...render(unit, 'test', options.seed));
+      for (const unit of train) planned.push(...render(unit, 'train', opsOf(unit.pair)));
+      for (const unit of test) planned.push(...render(unit, 'test', opsOf(unit.pair)));
     } else {
       const shuffled = rng.shuffle(classPairs.map((pair) => ({ pair, copy: 0 })));
       const [train, test] = splitUnits(shuffled, options.trainFraction);
       for (const unit of train) {
         for (let copy = 0; copy < copies; copy++) {
-          planned.push(...render({ pair: unit.pair, copy }, 'train', options.seed));
+          planned.push(...render({ pair: unit.pair, copy }, 'train', opsOf(unit.pair)));
         }
       }
-      for (const unit of test) planned.push(...render(unit, 'test', options.seed));
+      for (const unit of test) planned.push(...render(unit, 'test', opsOf(unit.pair)));
     }
   }
   return planned;
@@ -145,9 +147,9 @@ function splitUnits(units: Unit[], trainFraction: number): [Unit[], Unit[]] {
   return [units.slice(0, nTrain), units.slice(nTrain)];
 }
 
-function render(unit: Unit, split: Split, seed: number): PlannedImage[] {
+function render(unit: Unit, split: Split, ops: readonly AugmentationOp[]): PlannedImage[] {
   const { pair, copy } = unit;
-  const op = copy === 0 ? undefined : drawOp(rngFor(seed, `augment/${pair.pairId}/${copy}`));
+  const op = copy === 0 ? undefined : ops[copy - 1]!;
   const pairId = copy === 0 ? pair.pairId : `${pair.pairId}/${copy}`;
   return (['benign', 'adversarial'] as const).map((role) => {
     const original = pair[role];
@@ -164,21 +166,34 @@ function render(unit: Unit, split: Split, seed: number): PlannedImage[] {
   });
 }
 
-/** Small changes in the spirit of Keras' ImageDataGenerator defaults: the copy still shows the
- * same object, which is exactly why copies across a split leak. */
-function drawOp(rng: Rng): AugmentationOp {
-  const kind = rng.int(4);
-  if (kind === 0) return { kind: 'flip' };
-  if (kind === 1) {
-    return {
-      kind: 'crop',
-      fraction: round3(rng.uniformIn(0.85, 0.95)),
-      left: round3(rng.uniform()),
-      top: round3(rng.uniform()),
-    };
+/**
+ * The ops of copies 1…count of one pair: small changes in the spirit of Keras'
+ * ImageDataGenerator, so each copy still shows the same object (exactly why copies across a
+ * split leak). A flip has no parameter, so it is drawn at most once: a second would be a
+ * byte-identical copy.
+ */
+function drawOps(rng: Rng, count: number): AugmentationOp[] {
+  const ops: AugmentationOp[] = [];
+  let flipped = false;
+  for (let i = 0; i < count; i++) {
+    const kind = flipped ? 1 + rng.int(3) : rng.int(4);
+    if (kind === 0) {
+      flipped = true;
+      ops.push({ kind: 'flip' });
+    } else if (kind === 1) {
+      ops.push({
+        kind: 'crop',
+        fraction: round3(rng.uniformIn(0.85, 0.95)),
+        left: round3(rng.uniform()),
+        top: round3(rng.uniform()),
+      });
+    } else if (kind === 2) {
+      ops.push({ kind: 'rotate', degrees: round3(rng.uniformIn(-10, 10)) });
+    } else {
+      ops.push({ kind: 'brightness', factor: round3(rng.uniformIn(0.75, 1.25)) });
+    }
   }
-  if (kind === 2) return { kind: 'rotate', degrees: round3(rng.uniformIn(-10, 10)) };
-  return { kind: 'brightness', factor: round3(rng.uniformIn(0.75, 1.25)) };
+  return ops;
 }
 
 function round3(x: number): number {

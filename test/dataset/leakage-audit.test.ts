@@ -1,0 +1,98 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import sharp from 'sharp';
+import { augmentImage } from '../../dataset/augment.js';
+import { buildDataset, type BuiltDataset } from '../../dataset/build-dataset.js';
+import { auditLeakage } from '../../dataset/leakage-audit.js';
+import type { ManifestEntry } from '../../dataset/manifest.js';
+import { dHash, hammingDistance, hashToHex, mirrored } from '../../dataset/perceptual-hash.js';
+import { LocalStore } from '../../store/local-store.js';
+import { makeJpeg, useTempDir, WNIDS } from './fixtures.js';
+
+async function entry(id: string, bytes: Buffer, split: 'train' | 'test'): Promise<ManifestEntry> {
+  return {
+    id: createHash('sha256').update(id).digest('hex').slice(0, 16),
+    uri: `/data/${id}.jpg`,
+    wnid: WNIDS[0],
+    classIndex: 6,
+    role: 'adversarial',
+    split,
+    sha256: createHash('sha256').update(bytes).digest('hex'),
+    dhash: hashToHex(await dHash(bytes)),
+    pairId: null,
+    augmentation: null,
+  };
+}
+
+describe('leakage audit', () => {
+  const dir = useTempDir();
+
+  it('finds exact and near duplicates across the split, flips included, and nothing else', async () => {
+    const [a, b, c, d] = await Promise.all([1, 2, 3, 4].map((seed) => makeJpeg(seed, 48)));
+    const flipped = await augmentImage(a!, { kind: 'flip' });
+    const darker = await augmentImage(b!, { kind: 'brightness', factor: 0.8 });
+    const entries = [
+      await entry('a', a!, 'train'),
+      await entry('b', b!, 'train'),
+      await entry('c', c!, 'train'),
+      await entry('a-flipped', flipped, 'test'),
+      await entry('b-darker', darker, 'test'),
+      await entry('c-again', c!, 'test'),
+      await entry('d', d!, 'test'),
+    ];
+    const audit = auditLeakage(entries);
+    assert.equal(audit.exact.testImages, 1);
+    assert.equal(audit.exact.pairs[0]!.testUri, '/data/c-again.jpg');
+    assert.deepEqual(audit.near.pairs.map((p) => p.testUri).sort(), [
+      '/data/a-flipped.jpg',
+      '/data/b-darker.jpg',
+    ]);
+    assert.equal(audit.leakedTestFraction, 3 / 4);
+    assert.equal(audit.sharedOriginal.pairCount, 0, 'no lineage recorded in these entries');
+  });
+
+  it('computes the mirrored hash from the hash alone', async () => {
+    const bytes = await makeJpeg(9, 64);
+    const flippedHash = await dHash(await sharp(bytes).flop().toBuffer());
+    const hash = await dHash(bytes);
+    assert.ok(hammingDistance(mirrored(hash), flippedHash) <= 4);
+    assert.ok(hammingDistance(hash, flippedHash) > 16, 'a flip alone would escape a plain dHash');
+  });
+
+  describe('on the demo world', () => {
+    const build = (protocol: 'paper' | 'leak-free'): Promise<BuiltDataset> =>
+      buildDataset(
+        {
+          seed: 5,
+          data: { kind: 'demo', classes: 4, imageSize: 48, sampling: { imagesPerClass: 10 } },
+          split: { protocol },
+          demoRoot: path.join(dir(), 'demo'),
+        },
+        { store: new LocalStore(path.join(dir(), 'store')) },
+      );
+
+    it('detects the paper protocol’s leak from the pixels and finds none for leak-free', async () => {
+      const paper = await build('paper');
+      const leakFree = await build('leak-free');
+      // Ground truth from lineage: paper puts copies of one original on both sides.
+      assert.ok(paper.audit.sharedOriginal.testImages > 0);
+      assert.equal(leakFree.audit.sharedOriginal.testImages, 0);
+      // The content checks (hashes only) see the paper leak…
+      const found = paper.audit.exact.testImages + paper.audit.near.testImages;
+      assert.ok(
+        found > 0.25 * paper.audit.testImages,
+        `${found} of ${paper.audit.testImages} test images flagged`,
+      );
+      const lineage = new Set(
+        paper.audit.sharedOriginal.pairs.map((p) => `${p.trainId}/${p.testId}`),
+      );
+      const flagged = paper.audit.near.pairs.filter((p) => lineage.has(`${p.trainId}/${p.testId}`));
+      assert.ok(flagged.length > 0, 'flagged pairs are copies of one original');
+      // …and find nothing when the split is leak-free.
+      assert.equal(leakFree.audit.exact.pairCount, 0);
+      assert.equal(leakFree.audit.near.pairCount, 0);
+      assert.equal(leakFree.audit.leakedTestFraction, 0);
+    });
+  });
+});

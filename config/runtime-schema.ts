@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import type { BackendName } from '../ml/backend.js';
-import { nonEmptyString, storageUriSchema } from './primitives.js';
+import { nonEmptyString, positiveInt, storageUriSchema } from './primitives.js';
 
 // Listed here rather than imported: ml/backend.ts loads tfjs, which validating a config must
 // not. The type check below keeps the two lists equal.
@@ -31,6 +31,12 @@ export const temporalSchema = z.strictObject({
       gpu: taskQueueName.default('sfe-gpu'),
     })
     .prefault({}),
+  /**
+   * A running stage that sends no heartbeat for this long is presumed dead and retried elsewhere.
+   * Generous because one batch of CPU-bound tfjs work holds the event loop (SPEC §3): a 32-image
+   * InceptionV3 batch on the pure-JS backend takes minutes. Tests that kill workers lower it.
+   */
+  heartbeatTimeoutSeconds: positiveInt.default(300),
 });
 
 export type StorageConfig = z.output<typeof storageSchema>;

@@ -90,11 +90,12 @@ describe('experiment config defaults (SPEC §2)', () => {
     });
   });
 
-  it('storage ./runs; Temporal namespace default, queues sfe-cpu and sfe-gpu, no address', () => {
+  it('storage ./runs; Temporal: default namespace, sfe-cpu/sfe-gpu, 300 s heartbeat timeout', () => {
     assert.deepEqual(config.storage, { uri: './runs' });
     assert.deepEqual(config.temporal, {
       namespace: 'default',
       taskQueues: { cpu: 'sfe-cpu', gpu: 'sfe-gpu' },
+      heartbeatTimeoutSeconds: 300,
     });
   });
 

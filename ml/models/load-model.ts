@@ -61,3 +61,28 @@ export async function loadGraphModelFromUri(
 ): Promise<tf.GraphModel> {
   return tf.loadGraphModel(artifactsIOHandler(await readChecked(uri, 'graph', storeOptions)));
 }
+
+/**
+ * Loads the weights of a tfjs layers model (e.g. Keras `InceptionV3(weights='imagenet')` run
+ * through tensorflowjs_converter) into `model` by weight name (`<layer>/<variable>`), so a model
+ * built here, such as `buildInceptionV3()`, takes converted weights without their topology.
+ * Every weight of `model` must be present; extra weights in the file are an error too.
+ */
+export async function loadWeightsByName(
+  model: tf.LayersModel,
+  uri: string,
+  storeOptions: OpenStoreOptions = {},
+): Promise<void> {
+  const artifacts = await readChecked(uri, 'layers', storeOptions);
+  const weights = tf.io.decodeWeights(artifacts.weightData!, artifacts.weightSpecs!);
+  try {
+    model.loadWeights(weights, true);
+  } catch (err) {
+    throw new ModelLoadError(
+      uri,
+      `its weights do not fit model ${model.name}: ${(err as Error).message}`,
+    );
+  } finally {
+    tf.dispose(Object.values(weights));
+  }
+}

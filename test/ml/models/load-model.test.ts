@@ -9,7 +9,11 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { selectBackend } from '../../../ml/backend.js';
 import { dropBackgroundClass, predictHubClassifier } from '../../../ml/models/hub-classes.js';
-import { loadGraphModelFromUri, loadLayersModelFromUri } from '../../../ml/models/load-model.js';
+import {
+  loadGraphModelFromUri,
+  loadLayersModelFromUri,
+  loadWeightsByName,
+} from '../../../ml/models/load-model.js';
 import { buildSmallCnn } from '../../../ml/models/small-cnn.js';
 import { openStore } from '../../../store/open-store.js';
 import { createS3Client, ensureBucket } from '../../../store/s3-store.js';
@@ -66,6 +70,19 @@ describe('loadLayersModelFromUri / loadGraphModelFromUri', function () {
       assertSamePredictions(original, loaded);
       loaded.dispose();
     }
+  });
+
+  it('loads weights by name into a model built here', async function () {
+    const other = buildSmallCnn({ numClasses: 5, seed: 99, inputSize: 32 });
+    await loadWeightsByName(other, join(dir, 'cnn'));
+    assertSamePredictions(original, other);
+    other.dispose();
+    const wrong = buildSmallCnn({ numClasses: 7, seed: 8, inputSize: 32 });
+    await assert.rejects(
+      loadWeightsByName(wrong, join(dir, 'cnn')),
+      /its weights do not fit model/,
+    );
+    wrong.dispose();
   });
 
   it('loads a layers model over http', async function () {

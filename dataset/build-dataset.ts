@@ -7,7 +7,7 @@ import type { ArtifactStore } from '../store/artifact-store.js';
 import type { S3Connection } from '../store/s3-store.js';
 import { augmentImage } from './augment.js';
 import { generateDemoWorld, type DemoWorld } from './demo-world.js';
-import { imageNetClasses, resolveClasses } from './imagenet-classes.js';
+import { classIndexByWnid, resolveClasses } from './imagenet-classes.js';
 import { auditLeakage, auditOptionsSchema, type LeakageAudit } from './leakage-audit.js';
 import { loadBenignImageNet, loadImageNetA, loadImageNetO } from './loaders/imagenet-loaders.js';
 import type { ClassTree } from './loaders/wnid-tree.js';
@@ -72,7 +72,7 @@ export async function buildDataset(
   let kind: SourceKind;
   let adversarialRoot: string;
   let benignRoot: string;
-  let classes: readonly string[] | undefined;
+  let classes: readonly string[];
   if (data.kind === 'demo') {
     if (options.demoRoot === undefined)
       throw new Error('data.kind demo needs demoRoot: a folder for the generated images');
@@ -98,8 +98,11 @@ export async function buildDataset(
     kind = data.kind;
     adversarialRoot = data.adversarialRoot;
     benignRoot = data.benignRoot;
-    classes = resolveClasses(data.classes);
+    classes = await resolveClasses(data.classes);
   }
+  const indexOf = await classIndexByWnid();
+  // Fail before any image is read, not after the augmentation.
+  for (const wnid of classes) classIndexOf(indexOf, wnid);
   const open = (root: string): ImageSource =>
     openImageSource(kind, root, deps.s3 ? { s3: deps.s3 } : {});
   const cap = data.sampling.imagesPerClass;
@@ -156,27 +159,37 @@ export async function buildDataset(
     }
   }
 
-  entries.sort(
-    (a, b) =>
-      a.wnid.localeCompare(b.wnid) || a.role.localeCompare(b.role) || a.id.localeCompare(b.id),
-  );
+  const indexed: ManifestEntry[] = entries
+    .map((e) => ({ ...e, classIndex: classIndexOf(indexOf, e.wnid) }))
+    .sort(
+      (a, b) =>
+        a.wnid.localeCompare(b.wnid) || a.role.localeCompare(b.role) || a.id.localeCompare(b.id),
+    );
   report({ stage: 'audit', done: 0, total: 1 });
-  const audit = auditLeakage(entries, options.audit);
+  const audit = auditLeakage(indexed, options.audit);
   report({ stage: 'audit', done: 1, total: 1 });
-  const manifest = makeManifest(options.split.protocol, entries, problems);
+  const manifest = makeManifest(options.split.protocol, indexed, problems);
   return demo === undefined ? { manifest, audit } : { manifest, audit, demo };
 }
+
+function classIndexOf(indexOf: ReadonlyMap<string, number>, wnid: string): number {
+  const index = indexOf.get(wnid);
+  if (index === undefined) throw new Error(`class ${wnid} is not one of the 1000 ImageNet classes`);
+  return index;
+}
+
+/** An entry before its 1000-way class index is looked up, which happens once for all. */
+type UnindexedEntry = Omit<ManifestEntry, 'classIndex'>;
 
 function originalEntry(
   image: ValidImage,
   split: ManifestEntry['split'],
   pairId: string | null,
-): ManifestEntry {
+): UnindexedEntry {
   return {
     id: originalImageId(image),
     uri: image.uri,
     wnid: image.wnid,
-    classIndex: imageNetClasses().get(image.wnid).index,
     role: image.role,
     split,
     sha256: image.sha256,
@@ -194,8 +207,8 @@ async function renderEntries(
   store: ArtifactStore,
   prefix: string,
   report: (progress: DatasetProgress) => void,
-): Promise<ManifestEntry[]> {
-  const entries: ManifestEntry[] = [];
+): Promise<UnindexedEntry[]> {
+  const entries: UnindexedEntry[] = [];
   const copiesOf = new Map<string, PlannedImage[]>(); // original path → its copies, per role
   for (const image of planned) {
     if (image.augmentation === null) {
@@ -233,7 +246,7 @@ async function renderCopy(
   copy: PlannedImage,
   store: ArtifactStore,
   prefix: string,
-): Promise<ManifestEntry> {
+): Promise<UnindexedEntry> {
   const bytes = await augmentImage(original, copy.augmentation!.op);
   const key = `${prefix}/${copy.wnid}/${copy.id}.jpg`;
   await store.put(key, bytes);
@@ -241,7 +254,6 @@ async function renderCopy(
     id: copy.id,
     uri: `${store.uri.replace(/\/$/, '')}/${key}`,
     wnid: copy.wnid,
-    classIndex: imageNetClasses().get(copy.wnid).index,
     role: copy.role,
     split: copy.split,
     sha256: sha256Hex(bytes),

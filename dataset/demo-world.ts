@@ -58,7 +58,7 @@ export async function generateDemoWorld(
 ): Promise<DemoWorld> {
   const opts = demoWorldOptionsSchema.parse(options);
   const absolute = path.resolve(root);
-  const world = planWorld(absolute, opts);
+  const world = planWorld(absolute, opts, await classSetWnids('imagenet-a'));
   const markerText = `${JSON.stringify({ options: opts, images: world.images.length }, null, 2)}\n`;
   const existing = await readFile(path.join(absolute, MARKER), 'utf8').catch(() => undefined);
   if (existing === markerText) return world;
@@ -106,8 +106,11 @@ export async function generateDemoWorld(
   return world;
 }
 
-function planWorld(root: string, opts: z.output<typeof demoWorldOptionsSchema>): DemoWorld {
-  const wnids = classSetWnids('imagenet-a');
+function planWorld(
+  root: string,
+  opts: z.output<typeof demoWorldOptionsSchema>,
+  wnids: readonly string[],
+): DemoWorld {
   const classes = Array.from({ length: opts.classes }, (_, i) => ({
     wnid: wnids[i]!,
     shape: DEMO_SHAPES[i]!.name,

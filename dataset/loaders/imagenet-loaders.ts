@@ -4,11 +4,11 @@ import { scanWnidTree, type ClassTree } from './wnid-tree.js';
 
 /** ImageNet-A (`<root>/<wnid>/*.jpg`): the natural adversarial images. Without explicit classes,
  * the README class list if present, else the 200 ImageNet-A wnids. */
-export function loadImageNetA(
+export async function loadImageNetA(
   source: ImageSource,
   classes?: readonly string[],
 ): Promise<ClassTree> {
-  return scanWnidTree(source, 'adversarial', classes, classSetWnids('imagenet-a'));
+  return scanWnidTree(source, 'adversarial', classes, await classSetWnids('imagenet-a'));
 }
 
 /** Benign ImageNet images in wnid folders (a train or a val tree), restricted to `classes`,
@@ -21,9 +21,9 @@ export function loadBenignImageNet(
 }
 
 /** ImageNet-O (`<root>/<wnid>/*.JPEG`): out-of-distribution images, 200 wnids by default. */
-export function loadImageNetO(
+export async function loadImageNetO(
   source: ImageSource,
   classes?: readonly string[],
 ): Promise<ClassTree> {
-  return scanWnidTree(source, 'ood', classes, classSetWnids('imagenet-o'));
+  return scanWnidTree(source, 'ood', classes, await classSetWnids('imagenet-o'));
 }

@@ -48,6 +48,7 @@ describe('extractFeatures', function () {
     const read = createSourceReader();
     const seen: ExtractionProgress[] = [];
     const tensorsBefore = tf.memory().numTensors;
+    const tensorsBetweenBatches: number[] = [];
 
     const result = await extractFeatures(items, split, read, store, 'features/run-1', {
       images,
@@ -55,9 +56,15 @@ describe('extractFeatures', function () {
       shardSize: 4,
       onProgress: (p) => {
         seen.push(p);
+        tensorsBetweenBatches.push(tf.memory().numTensors);
       },
     });
 
+    // Streaming: between batches no image or feature tensor is alive, however many were done.
+    assert.deepEqual(
+      tensorsBetweenBatches,
+      seen.map(() => tensorsBefore),
+    );
     assert.equal(tf.memory().numTensors, tensorsBefore, 'no tensor outlives its batch');
     assert.equal(result.computed, true);
     assert.deepEqual(

@@ -26,7 +26,10 @@ export async function scanWnidTree(
   classes: readonly string[] | undefined,
   fallbackClasses: readonly string[],
 ): Promise<ClassTree> {
-  const listing = await source.list();
+  const given = classes === undefined ? undefined : new Set(classes);
+  const listing = await source.list(
+    given === undefined ? undefined : (name) => !isWnid(name) || given.has(name),
+  );
   const problems = [...listing.problems];
   const readmeClasses = await readReadmeClasses(source, listing.files, problems);
   const wanted = new Set(classes ?? readmeClasses ?? fallbackClasses);

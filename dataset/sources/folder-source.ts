@@ -17,7 +17,7 @@ export class FolderSource implements ImageSource {
     this.root = path.resolve(root);
   }
 
-  async list(): Promise<SourceListing> {
+  async list(descend: (folderName: string) => boolean = () => true): Promise<SourceListing> {
     const files: string[] = [];
     const dirs: string[] = [];
     const problems: Problem[] = [];
@@ -33,6 +33,7 @@ export class FolderSource implements ImageSource {
       for (const child of children) {
         const childPath = relative === '' ? child.name : `${relative}/${child.name}`;
         if (child.isDirectory()) {
+          if (!descend(child.name)) continue;
           dirs.push(childPath);
           await walk(childPath);
         } else if (child.isFile()) {

@@ -14,7 +14,11 @@ export type ReadResult = { path: string; bytes: Uint8Array } | { path: string; e
 /** A tree of files under one root: a local folder, a tar archive or an artifact-store prefix. */
 export interface ImageSource {
   readonly root: string;
-  list(): Promise<SourceListing>;
+  /**
+   * `descend` may skip folders by name where a source can (a local folder: ImageNet train holds
+   * 1.28 M files, of which a run may want a fifth); others list everything.
+   */
+  list(descend?: (folderName: string) => boolean): Promise<SourceListing>;
   /** The URI a manifest records for `path`, readable by `dataset/image-reader.ts`. */
   uriOf(path: string): string;
   /** The bytes of each path, in any order, each exactly once; a failure is a result, not a throw. */

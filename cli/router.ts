@@ -83,13 +83,10 @@ export async function runCli(
   }
 
   const command = findCommand(commands, argv);
-  if (!command)
-    return helpFor(
-      commands,
-      argv.filter((a) => !a.startsWith('-')),
-      io,
-      true,
-    );
+  if (!command) {
+    const words = argv.filter((a) => !a.startsWith('-'));
+    return helpFor(commands, words, io, !wantsHelp(argv));
+  }
   const args = argv.slice(command.path.length);
   if (wantsHelp(args)) {
     io.out(commandHelp(command));

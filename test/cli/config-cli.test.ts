@@ -94,10 +94,13 @@ describe('sfe config (the built CLI as a child process)', function () {
     assert.doesNotMatch(result.stdout, /\bsweep\b/);
   });
 
-  it('help <command> and --version answer on stdout', async () => {
+  it('help <command>, <group> --help and --version answer on stdout', async () => {
     const help = await sfe('help', 'config', 'show');
     assert.equal(help.code, 0);
     assert.match(help.stdout, /^Usage: sfe config show FILE \[--json\]\n/);
+    const group = await sfe('config', '--help');
+    assert.equal(group.code, 0);
+    assert.match(group.stdout, /^Usage: sfe config <command>/);
     const version = await sfe('--version');
     assert.equal(version.code, 0);
     assert.match(version.stdout, /^\d+\.\d+\.\d+/);

@@ -29,12 +29,25 @@ export async function* readTar(
   wanted: (path: string) => boolean = () => false,
 ): AsyncGenerator<TarEntry> {
   const input = new ChunkReader(stream);
+  try {
+    yield* entries(input, wanted);
+  } finally {
+    // A consumer that stops early (it found its member) must not leave the file open.
+    stream.destroy();
+  }
+}
+
+async function* entries(
+  input: ChunkReader,
+  wanted: (path: string) => boolean,
+): AsyncGenerator<TarEntry> {
   let pax: Record<string, string> = {};
   let globalPax: Record<string, string> = {};
   let longName: string | undefined;
   for (;;) {
     const header = await input.read(BLOCK);
     if (header === undefined) return; // archives cut after the last member still read fine
+    if (header.length < BLOCK) throw truncated('a header');
     if (header.every((b) => b === 0)) return;
     verifyChecksum(header, input.position - BLOCK);
     const typeflag = String.fromCharCode(header[156]!);

@@ -28,6 +28,8 @@ export function openTarStream(archive: string): Readable {
   const gunzip = createGunzip();
   // A read error of the file must reach the consumer of the gunzip stream, not go unhandled.
   file.on('error', (error) => gunzip.destroy(error));
+  // …and a consumer that stops early closes the file through the gunzip stream.
+  gunzip.on('close', () => file.destroy());
   return file.pipe(gunzip);
 }
 

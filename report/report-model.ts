@@ -55,7 +55,8 @@ const duplicatePair = z.strictObject({
 export const dataSummarySchema = z.strictObject({
   counts: z.array(
     z.strictObject({
-      role: z.enum(['benign', 'adversarial', 'ood', 'in-distribution']),
+      /** `benign`, `adversarial`, or an ImageNet-O role; shown as given. */
+      role: text,
       split: z.enum(['train', 'test']),
       images: count,
     }),

@@ -1,6 +1,8 @@
 import * as z from 'zod';
 
-export const ROLES = ['benign', 'adversarial', 'ood'] as const;
+/** `ood`: ImageNet-O images; `in-distribution`: benign images of the ImageNet-O classes, the
+ * reference set of the OOD evaluation (SPEC §2.5), kept apart from the pairs. */
+export const ROLES = ['benign', 'adversarial', 'ood', 'in-distribution'] as const;
 export type Role = (typeof ROLES)[number];
 export const SPLITS = ['train', 'test'] as const;
 export type Split = (typeof SPLITS)[number];
@@ -36,7 +38,7 @@ export const manifestEntrySchema = z.strictObject({
   sha256: sha256Schema,
   /** 64-bit difference hash (16 hex digits) for the near-duplicate audit. */
   dhash: z.string().regex(/^[0-9a-f]{16}$/),
-  /** Benign and adversarial images of one pair share it; null for unpaired (ood) images. */
+  /** Benign and adversarial images of one pair share it; null for the ImageNet-O sets. */
   pairId: z.string().nullable(),
   augmentation: z.strictObject({ of: z.string(), op: augmentationOpSchema }).nullable(),
 });

@@ -27,3 +27,10 @@ export async function loadImageNetO(
 ): Promise<ClassTree> {
   return scanWnidTree(source, 'ood', classes, await classSetWnids('imagenet-o'));
 }
+
+/** The in-distribution reference of the ImageNet-O evaluation: benign ImageNet images (val holds
+ * all 1000 classes) of the ImageNet-O classes. */
+export async function loadInDistribution(source: ImageSource): Promise<ClassTree> {
+  const classes = await classSetWnids('imagenet-o');
+  return scanWnidTree(source, 'in-distribution', classes, classes);
+}

@@ -93,3 +93,13 @@ async function readReadmeClasses(
   }
   return undefined;
 }
+
+/** The tree without `paths`, e.g. benign images already used in pairs. */
+export function withoutPaths(tree: ClassTree, paths: ReadonlySet<string>): ClassTree {
+  const byClass = new Map<string, string[]>();
+  for (const [wnid, list] of tree.byClass) {
+    const kept = list.filter((p) => !paths.has(p));
+    if (kept.length > 0) byClass.set(wnid, kept);
+  }
+  return { ...tree, byClass };
+}

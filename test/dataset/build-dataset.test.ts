@@ -71,12 +71,22 @@ describe('buildDataset', () => {
     assert.deepEqual(strip(second.manifest), strip(first.manifest));
   });
 
-  it('adds ImageNet-O images as out-of-distribution test entries', async () => {
-    const oodWnid = 'n01443537'; // goldfish: an ImageNet-O class
+  it('adds ImageNet-O and its in-distribution reference as unpaired test entries', async () => {
+    const goldfish = 'n01443537'; // ImageNet-O only
+    const harvestman = 'n01770081'; // in both ImageNet-A and ImageNet-O
+    const pairClasses = [WNIDS[0], harvestman];
     await writeTree(dir(), {
-      ...(await imageFiles([WNIDS[0], WNIDS[1]], 4, { prefix: 'a/' })),
-      ...(await imageFiles([WNIDS[0], WNIDS[1]], 4, { prefix: 'b/', ext: '.JPEG', seedBase: 100 })),
-      ...(await imageFiles([oodWnid], 3, { prefix: 'o/', ext: '.JPEG', seedBase: 200 })),
+      ...(await imageFiles(pairClasses, 4, { prefix: 'a/' })),
+      ...(await imageFiles([...pairClasses, goldfish], 6, {
+        prefix: 'val/',
+        ext: '.JPEG',
+        seedBase: 100,
+      })),
+      ...(await imageFiles([goldfish, harvestman], 3, {
+        prefix: 'o/',
+        ext: '.JPEG',
+        seedBase: 200,
+      })),
     });
     const built = await buildDataset(
       {
@@ -84,22 +94,32 @@ describe('buildDataset', () => {
         data: {
           kind: 'folder',
           adversarialRoot: path.join(dir(), 'a'),
-          benignRoot: path.join(dir(), 'b'),
+          benignRoot: path.join(dir(), 'val'),
           imagenetORoot: path.join(dir(), 'o'),
-          classes: [WNIDS[0], WNIDS[1]],
+          classes: pairClasses,
         },
         split: { augmentation: { enabled: false } },
       },
       { store: new LocalStore(path.join(dir(), 'store')) },
     );
-    const ood = built.manifest.entries.filter((e) => e.role === 'ood');
-    assert.equal(ood.length, 3);
-    assert.ok(ood.every((e) => e.split === 'test' && e.pairId === null && e.wnid === oodWnid));
-    // The other 199 ImageNet-O classes have no folder here: reported, not fatal.
-    assert.equal(
-      built.manifest.problems.filter((p) => /missing class folder .* \(ood\)/.test(p.reason))
-        .length,
-      199,
-    );
+    const { entries } = built.manifest;
+    const ofRole = (role: string) => entries.filter((e) => e.role === role);
+    assert.equal(ofRole('ood').length, 6);
+    for (const e of [...ofRole('ood'), ...ofRole('in-distribution')]) {
+      assert.equal(e.split, 'test');
+      assert.equal(e.pairId, null);
+    }
+    // Goldfish gives all 6 val images; harvestman only the 2 not already paired.
+    const reference = ofRole('in-distribution');
+    assert.equal(reference.filter((e) => e.wnid === goldfish).length, 6);
+    assert.equal(reference.filter((e) => e.wnid === harvestman).length, 2);
+    const paired = new Set(ofRole('benign').map((e) => e.uri));
+    assert.ok(reference.every((e) => !paired.has(e.uri)));
+    assert.equal(built.audit.exact.pairCount, 0);
+    // The other ImageNet-O classes have no folder here: reported, not fatal.
+    const missing = (role: string): number =>
+      built.manifest.problems.filter((p) => p.reason.endsWith(`(${role})`)).length;
+    assert.equal(missing('ood'), 198);
+    assert.equal(missing('in-distribution'), 198);
   });
 });

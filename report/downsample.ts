@@ -9,8 +9,9 @@ export function minMaxBucketIndices(
   maxPoints: number,
 ): number[] {
   const n = values.length;
-  if (!Number.isInteger(maxPoints) || maxPoints < 4) {
-    throw new Error(`downsampling needs at least 4 points, got ${maxPoints}`);
+  if (!Number.isInteger(maxPoints) || maxPoints < 5) {
+    // The two ends plus one bucket's gap, minimum and maximum.
+    throw new Error(`downsampling needs at least 5 points, got ${maxPoints}`);
   }
   if (n <= maxPoints) return Array.from({ length: n }, (_, i) => i);
   // Each bucket can contribute up to three points: a gap, its minimum and its maximum.

@@ -55,15 +55,7 @@ export interface ScatterChartOptions extends ChartFrame {
 }
 
 /** Okabe–Ito colours: distinguishable with the common colour-vision deficiencies. */
-export const PALETTE = [
-  '#0072B2',
-  '#D55E00',
-  '#009E73',
-  '#CC79A7',
-  '#E69F00',
-  '#56B4E9',
-  '#000000',
-];
+const PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000'];
 
 const MARGIN = { left: 64, right: 28, top: 30, bottom: 46 };
 const LEGEND_ROW = 18;

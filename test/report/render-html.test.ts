@@ -1,13 +1,8 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { ZodError } from 'zod';
-import { embedReportImages } from '../../report/embed-images.js';
 import { renderReportHtml } from '../../report/render-html.js';
 import { renderMetricsJson } from '../../report/render-metrics-json.js';
 import type { ReportModelInput } from '../../report/report-model.js';
-import { LocalStore } from '../../store/local-store.js';
 import { sampleReportModel, XSS_NAME } from './sample-report.js';
 import { HTML_VOID_ELEMENTS, xmlStructureProblems } from './xml-structure.js';
 
@@ -130,43 +125,6 @@ describe('renderReportHtml', function () {
     const bad = await sampleReportModel({ gradcamImages: 1, ganIterations: 10 });
     bad.gradcam[0]!.after = { png: new Uint8Array([0xff, 0xd8, 0xff, 0xe0]) };
     assert.throws(() => renderReportHtml(bad), /expected PNG bytes/);
-  });
-});
-
-describe('embedReportImages', () => {
-  let dir: string;
-  before(async () => {
-    dir = await mkdtemp(path.join(tmpdir(), 'sfe-report-'));
-  });
-  after(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
-
-  it('replaces store keys by the stored PNG bytes, and the page embeds them', async () => {
-    const model = await sampleReportModel({ gradcamImages: 1, ganIterations: 10 });
-    const entry = model.gradcam[0]!;
-    assert.ok('png' in entry.before && 'png' in entry.after);
-    const store = new LocalStore(dir);
-    await store.put('exp/gradcam/0-before.png', entry.before.png);
-    await store.put('exp/gradcam/0-after.png', entry.after.png);
-    const byKey = {
-      ...model,
-      gradcam: [
-        {
-          ...entry,
-          before: { key: 'exp/gradcam/0-before.png' },
-          after: { key: 'exp/gradcam/0-after.png' },
-        },
-      ],
-    };
-
-    const unresolved = renderReportHtml(byKey);
-    assert.match(unresolved, /image not embedded: <span class="mono">exp\/gradcam\/0-before\.png/);
-
-    const embedded = await embedReportImages(byKey, store);
-    const html = renderReportHtml(embedded);
-    assert.ok(html.includes(Buffer.from(entry.after.png).toString('base64')));
-    assert.doesNotMatch(html, /image not embedded/);
   });
 });
 

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
-import type { ArtifactStore } from './artifact-store.js';
+import { ArtifactNotFoundError, type ArtifactStore } from './artifact-store.js';
 import { joinKey, validateKey } from './keys.js';
 
 /**
@@ -112,8 +112,14 @@ export async function commitArtifact(
 export async function readManifest(store: ArtifactStore, prefix: string): Promise<Manifest | null> {
   validateKey(prefix);
   const key = manifestKey(prefix);
-  if (!(await store.exists(key))) return null;
-  const text = new TextDecoder().decode(await store.get(key));
+  let bytes: Uint8Array;
+  try {
+    bytes = await store.get(key);
+  } catch (error) {
+    if (error instanceof ArtifactNotFoundError) return null;
+    throw error;
+  }
+  const text = new TextDecoder().decode(bytes);
   let json: unknown;
   try {
     json = JSON.parse(text);

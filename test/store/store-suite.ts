@@ -229,6 +229,16 @@ export function describeStoreSuite(
         await assert.rejects(readAll(await readPartStream(store, manifest, 'p')), /corrupt/);
       });
 
+      it('refuses a manifest that is not JSON or lacks fields, naming it', async function () {
+        await store.put('bad/MANIFEST.json', Buffer.from('{"version": 1'));
+        await assert.rejects(readManifest(store, 'bad'), /bad\/MANIFEST\.json .* is not JSON/);
+        await store.put('bad/MANIFEST.json', Buffer.from('{"version": 1, "parts": []}'));
+        await assert.rejects(
+          readManifest(store, 'bad'),
+          /bad\/MANIFEST\.json .* is not a valid manifest: .*writeId/s,
+        );
+      });
+
       it('commits nothing when a part stream fails midway, and removes its parts', async function () {
         await assert.rejects(
           commitArtifact(store, 'art', [

@@ -2,16 +2,14 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { commitReport, METRICS_JSON, REPORT_HTML } from '../../report/commit-report.js';
 import { embedReportImages } from '../../report/embed-images.js';
 import { renderReportHtml } from '../../report/render-html.js';
 import type { ReportModelInput } from '../../report/report-model.js';
 import { ArtifactNotFoundError } from '../../store/artifact-store.js';
-import { readPart } from '../../store/artifact-commit.js';
 import { LocalStore } from '../../store/local-store.js';
 import { sampleReportModel } from './sample-report.js';
 
-describe('report artifacts in a store', () => {
+describe('embedReportImages', () => {
   let dir: string;
   let store: LocalStore;
   let byKey: ReportModelInput;
@@ -55,16 +53,5 @@ describe('report artifacts in a store', () => {
       embedReportImages(byKey, store),
       (e: unknown) => e instanceof ArtifactNotFoundError && e.key === 'exp/gradcam/0-after.png',
     );
-  });
-
-  it('commits the page and metrics.json together, readable back through the manifest', async () => {
-    const manifest = await commitReport(store, 'exp/report', byKey);
-    assert.deepEqual(manifest.parts.map((p) => p.name).sort(), [METRICS_JSON, REPORT_HTML]);
-    const html = new TextDecoder().decode(await readPart(store, manifest, REPORT_HTML));
-    assert.ok(html.includes(Buffer.from(afterPng).toString('base64')));
-    const metrics = JSON.parse(
-      new TextDecoder().decode(await readPart(store, manifest, METRICS_JSON)),
-    );
-    assert.equal(metrics.experimentId, 'exp-3f9a2c');
   });
 });

@@ -41,6 +41,8 @@ export interface DemoWorld {
 
 const MARKER = 'demo-world.json';
 const JPEG_QUALITY = 92;
+/** Amplitude of each of the three shading waves, in 8-bit levels. */
+const SHADING = 40;
 
 /**
  * Writes the demo world under `root`, deterministically from the options: the same options give
@@ -168,6 +170,18 @@ function renderImage(rng: Rng, size: number, shape: number, cue: number, classes
   const inside = DEMO_SHAPES[shape]!.inside;
   // A dark outline about 1.5 px wide keeps the object visible on any background colour.
   const inner = Math.max(0.5, radius - Math.max(1, size / 40)) / radius;
+  // Random low-frequency shading, grey so the hue cue stays: without it two images with the
+  // same cue differ only in stripe phase and object, too little for a perceptual hash to tell
+  // them apart, and the leakage audit would see duplicates where there are none.
+  const waves = Array.from({ length: 3 }, () => {
+    const direction = rng.uniformIn(0, 2 * Math.PI);
+    const cycles = rng.uniformIn(0.5, 1.5) / size;
+    return {
+      fx: Math.cos(direction) * cycles,
+      fy: Math.sin(direction) * cycles,
+      phase: rng.uniformIn(0, 2 * Math.PI),
+    };
+  });
   const out = Buffer.alloc(size * size * 3);
   for (let y = 0; y < size; y++) {
     for (let x = 0; x < size; x++) {
@@ -181,9 +195,13 @@ function renderImage(rng: Rng, size: number, shape: number, cue: number, classes
         const t = 0.5 + 0.5 * Math.sin((2 * Math.PI * (x * dx + y * dy)) / period + phase);
         colour = [0, 1, 2].map((k) => light[k]! * t + dark[k]! * (1 - t));
       }
+      let shade = 0;
+      for (const w of waves)
+        shade += SHADING * Math.cos(2 * Math.PI * (w.fx * x + w.fy * y) + w.phase);
       const at = (y * size + x) * 3;
       for (let k = 0; k < 3; k++) {
-        out[at + k] = Math.max(0, Math.min(255, Math.round(colour[k]! + rng.normal(0, 6))));
+        const value = colour[k]! + shade + rng.normal(0, 6);
+        out[at + k] = Math.max(0, Math.min(255, Math.round(value)));
       }
     }
   }

@@ -1,10 +1,11 @@
 import * as z from 'zod';
 import type { ManifestEntry } from './manifest.js';
-import { hashFromHex, mirrored } from './perceptual-hash.js';
+import { HASH_BITS, hashFromHex, mirrored } from './perceptual-hash.js';
 
 export const auditOptionsSchema = z.strictObject({
-  /** dHash bits (of 64) that may differ for two images to count as near duplicates. */
-  hammingThreshold: z.number().int().min(0).max(32).default(6),
+  /** Hash bits (of 128) that may differ for two images to count as near duplicates. On the demo
+   * world, distinct images were at least 13 bits apart and most augmented copies 0–4. */
+  hammingThreshold: z.number().int().min(0).max(64).default(10),
   /** Offending pairs listed per kind; the counts are always complete. */
   maxListedPairs: z.number().int().nonnegative().default(50),
 });
@@ -15,7 +16,7 @@ const leakPairSchema = z.strictObject({
   testId: z.string(),
   trainUri: z.string(),
   testUri: z.string(),
-  /** dHash distance, the smaller of plain and mirrored (flips are a common augmentation). */
+  /** Hash distance, the smaller of plain and mirrored (flips are a common augmentation). */
   distance: z.number().int(),
 });
 export type LeakPair = z.infer<typeof leakPairSchema>;
@@ -34,7 +35,7 @@ export const leakageAuditSchema = z.strictObject({
   hammingThreshold: z.number().int(),
   /** Same sha256 on both sides. */
   exact: findingSchema,
-  /** dHash within the threshold, exact duplicates excluded. */
+  /** Hash within the threshold, exact duplicates excluded. */
   near: findingSchema,
   /** By the manifest's own lineage: a test image and a training image made from one original
    * (what the content checks should find; it also shows what they miss). */
@@ -49,13 +50,14 @@ export type LeakageAudit = z.infer<typeof leakageAuditSchema>;
  * machine (about 5× faster than with strings and bigints). */
 interface SplitTable {
   entries: ManifestEntry[];
-  hi: Uint32Array;
-  lo: Uint32Array;
-  mirrorHi: Uint32Array;
-  mirrorLo: Uint32Array;
+  /** WORDS 32-bit words per image, most significant first. */
+  hash: Uint32Array;
+  mirror: Uint32Array;
   content: Int32Array;
   origin: Int32Array;
 }
+
+const WORDS = HASH_BITS / 32;
 
 /**
  * Compares every test image with every training image, plain and mirrored hash.
@@ -79,12 +81,16 @@ export function auditLeakage(
   const near = new Finding(maxListedPairs);
   const shared = new Finding(maxListedPairs);
   for (let t = 0; t < test.entries.length; t++) {
-    const [hi, lo, content, origin] = [test.hi[t]!, test.lo[t]!, test.content[t]!, test.origin[t]!];
+    const [content, origin, at] = [test.content[t]!, test.origin[t]!, t * WORDS];
     for (let r = 0; r < train.entries.length; r++) {
       const sameContent = content === train.content[r];
       const sameOrigin = origin === train.origin[r];
-      const plain = popcount(hi ^ train.hi[r]!) + popcount(lo ^ train.lo[r]!);
-      const flipped = popcount(hi ^ train.mirrorHi[r]!) + popcount(lo ^ train.mirrorLo[r]!);
+      let plain = 0;
+      let flipped = 0;
+      for (let w = 0; w < WORDS; w++) {
+        plain += popcount(test.hash[at + w]! ^ train.hash[r * WORDS + w]!);
+        flipped += popcount(test.hash[at + w]! ^ train.mirror[r * WORDS + w]!);
+      }
       const distance = plain < flipped ? plain : flipped;
       if (!sameContent && !sameOrigin && distance > hammingThreshold) continue;
       const [trainEntry, testEntry] = [train.entries[r]!, test.entries[t]!];
@@ -113,10 +119,8 @@ function tabulate(
   const n = entries.length;
   const out: SplitTable = {
     entries,
-    hi: new Uint32Array(n),
-    lo: new Uint32Array(n),
-    mirrorHi: new Uint32Array(n),
-    mirrorLo: new Uint32Array(n),
+    hash: new Uint32Array(n * WORDS),
+    mirror: new Uint32Array(n * WORDS),
     content: new Int32Array(n),
     origin: new Int32Array(n),
   };
@@ -128,10 +132,11 @@ function tabulate(
   entries.forEach((entry, i) => {
     const hash = hashFromHex(entry.dhash);
     const mirror = mirrored(hash);
-    out.hi[i] = Number(hash >> 32n);
-    out.lo[i] = Number(hash & 0xffffffffn);
-    out.mirrorHi[i] = Number(mirror >> 32n);
-    out.mirrorLo[i] = Number(mirror & 0xffffffffn);
+    for (let w = 0; w < WORDS; w++) {
+      const shift = BigInt((WORDS - 1 - w) * 32);
+      out.hash[i * WORDS + w] = Number((hash >> shift) & 0xffffffffn);
+      out.mirror[i * WORDS + w] = Number((mirror >> shift) & 0xffffffffn);
+    }
     out.content[i] = idOf(contentIds, entry.sha256);
     out.origin[i] = idOf(originIds, entry.augmentation?.of ?? entry.id);
   });

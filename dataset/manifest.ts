@@ -36,8 +36,8 @@ export const manifestEntrySchema = z.strictObject({
   role: z.enum(ROLES),
   split: z.enum(SPLITS),
   sha256: sha256Schema,
-  /** 64-bit difference hash (16 hex digits) for the near-duplicate audit. */
-  dhash: z.string().regex(/^[0-9a-f]{16}$/),
+  /** 128-bit difference hash (32 hex digits, `perceptual-hash.ts`) for the near-duplicate audit. */
+  dhash: z.string().regex(/^[0-9a-f]{32}$/),
   /** Benign and adversarial images of one pair share it; null for the ImageNet-O sets. */
   pairId: z.string().nullable(),
   augmentation: z.strictObject({ of: z.string(), op: augmentationOpSchema }).nullable(),

@@ -56,8 +56,9 @@ describe('leakage audit', () => {
     const bytes = await makeJpeg(9, 64);
     const flippedHash = await dHash(await sharp(bytes).flop().toBuffer());
     const hash = await dHash(bytes);
-    assert.ok(hammingDistance(mirrored(hash), flippedHash) <= 4);
-    assert.ok(hammingDistance(hash, flippedHash) > 16, 'a flip alone would escape a plain dHash');
+    // A few bits differ: the flipped copy is re-encoded, and near-equal cells may swap order.
+    assert.ok(hammingDistance(mirrored(hash), flippedHash) <= 8);
+    assert.ok(hammingDistance(hash, flippedHash) > 32, 'a flip alone would escape a plain hash');
   });
 
   describe('on the demo world', () => {

@@ -18,7 +18,7 @@ function image(wnid: string, role: 'benign' | 'adversarial', n: number): ValidIm
     wnid,
     role,
     sha256,
-    dhash: sha256.slice(0, 16),
+    dhash: sha256.slice(0, 32),
   };
 }
 

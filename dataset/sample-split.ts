@@ -1,8 +1,8 @@
+import type { Rng } from '../ml/rng.js';
 import { sha256Hex } from '../store/content-address.js';
 import type { AugmentationOp, Role, Split } from './manifest.js';
 import type { Selection, ValidImage } from './select-images.js';
 import { rngFor } from './stream-seed.js';
-import type { Rng } from '../ml/rng.js';
 
 export interface ImagePair {
   pairId: string;
@@ -103,7 +103,8 @@ interface Unit {
  * `copies − 1` augmented copies, so no test image shares an original with a training image.
  * `paper`: every pair first becomes `copies` pairs (the original and `copies − 1` augmented),
  * which are then shuffled and split, as the seed paper's code does, so copies of one original
- * land on both sides. Copies of a pair share one augmentation op, keeping the pair comparable.
+ * land on both sides. The benign and adversarial copy k of a pair share op k, keeping the pair
+ * comparable. Shuffling is per class, so every class has test images under both protocols.
  */
 export function planSplit(pairs: readonly ImagePair[], options: SplitOptions): PlannedImage[] {
   const copies = options.augmentation.enabled ? options.augmentation.copies : 1;

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../rng.js';
 import { initializeDenseLayers } from '../training/seeded-init.js';
+import { useFastWasmTransposedMatMul } from '../training/wasm-matmul.js';
 import { yieldToEventLoop } from '../training/yield.js';
 import { AdvDetector } from './adv-detector.js';
 import { buildAdvdModel } from './advd-model.js';
@@ -45,6 +46,7 @@ export async function trainAdvd(
     if (labels[i] !== 0 && labels[i] !== 1)
       throw new Error(`AdvD: label ${i} is ${labels[i]}, not 0 or 1`);
   }
+  useFastWasmTransposedMatMul();
   const rng = Rng.fromSeed(seed);
   const order = rng.permutation(n);
   // Keras's rule for the split sizes: the training part is floor(N · (1 − split)).

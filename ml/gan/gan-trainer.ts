@@ -3,6 +3,7 @@ import { Rng, type RngState } from '../rng.js';
 import { restoreAdam, snapshotAdam } from '../training/adam-state.js';
 import { bceToConstant, mse } from '../training/losses.js';
 import { initializeDenseLayers } from '../training/seeded-init.js';
+import { useFastWasmTransposedMatMul } from '../training/wasm-matmul.js';
 import { yieldToEventLoop } from '../training/yield.js';
 import { buildDiscriminator } from './discriminator.js';
 import { GanOptionsSchema, type GanOptions, type GanOptionsInput } from './gan-options.js';
@@ -88,6 +89,7 @@ export class GanTrainer {
       );
     }
     if (n === 0) throw new Error('GAN training needs at least one feature pair');
+    useFastWasmTransposedMatMul();
     this.dim = d;
     this.pairCount = n;
     this.rng = Rng.fromSeed(seed);

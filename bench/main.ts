@@ -14,7 +14,8 @@ const BENCHES: Record<string, () => Promise<BenchResult[]>> = {
     (await import('./feature-extraction.js')).benchFeatureExtraction('wasm'),
   'feature-extraction-cpu': async () =>
     (await import('./feature-extraction.js')).benchFeatureExtraction('cpu'),
-  'gan-training': async () => (await import('./gan-training.js')).benchGanTraining(),
+  'gan-training-wasm': async () => (await import('./gan-training.js')).benchGanTraining(['wasm']),
+  'gan-training-cpu': async () => (await import('./gan-training.js')).benchGanTraining(['cpu']),
 };
 
 const RESULT_LINE = 'BENCH_RESULTS ';

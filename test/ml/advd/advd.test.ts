@@ -27,7 +27,7 @@ function detectionData(seed: number, n: number, dim: number, shift: number) {
 
 describe('AdvD', function () {
   this.timeout(300_000);
-  before(async () => selectBackend('cpu', () => {}));
+  before(async () => selectBackend('wasm', () => {}));
 
   it('has the SPEC §2.4 layers and training defaults', () => {
     const o = AdvdOptionsSchema.parse({});

@@ -139,7 +139,7 @@ describe('SFE GAN', function () {
     const data = syntheticPairs(9, { pairs: 128, dim: 32 });
     // Test settings: lr 1e-3 instead of 1e-5, so a few hundred iterations show the effect, and
     // batch 16 instead of 64 to keep the test quick on two shared cores.
-    const trainer = new GanTrainer(data, { lr: 1e-3, batchSize: 16, iterations: 200 }, 21);
+    const trainer = new GanTrainer(data, { lr: 1e-3, batchSize: 16, iterations: 300 }, 21);
     await trainer.run();
     const { msePG, mseNG } = trainer.losses;
     assert.ok(mean(msePG.slice(-20)) < 0.5 * mean(msePG.slice(0, 20)), 'PG MSE falls');

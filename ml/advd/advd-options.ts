@@ -6,7 +6,7 @@ export const AdvdOptionsSchema = z
     /** Hidden widths; each Dense (ReLU) is followed by BatchNorm and Dropout. */
     hidden: z.array(z.number().int().positive()).min(1).default([512, 256, 128, 64]),
     /** Dropout rate after each hidden block, one per width. */
-    dropout: z.array(z.number().min(0).max(1)).default([0.5, 0.5, 0.5, 0.25]),
+    dropout: z.array(z.number().min(0).lt(1)).default([0.5, 0.5, 0.5, 0.25]),
     lr: z.number().positive().default(1e-4),
     momentum: z.number().min(0).max(1).default(0.9),
     nesterov: z.boolean().default(true),

@@ -30,8 +30,9 @@ export interface AdvdTrainingResult {
 
 /**
  * Trains AdvD (SPEC §2.4) on inputs `x` [N, 2d] with labels 0 = benign, 1 = adversarial.
- * The seed fixes the initial weights, the validation split and the batch order; dropout masks
- * come from tfjs's own generator. Standardisation statistics come from the training part only.
+ * The seed fixes the initial weights, the validation split, the batch order and every dropout
+ * mask, so a re-run (or a run restarted after a crash) repeats bit for bit on a deterministic
+ * backend (cpu, wasm). Standardisation statistics come from the training part only.
  */
 export async function trainAdvd(
   x: tf.Tensor2D,
@@ -68,7 +69,9 @@ export async function trainAdvd(
   const yVal = tf.tidy(() => take(y, valIdx));
   y.dispose();
 
-  const model = buildAdvdModel(dim, o);
+  // Its own stream: one seed per dropout layer per step, in layer order.
+  const dropoutRng = Rng.fromSeed(rng.nextSeed());
+  const model = buildAdvdModel(dim, o, () => dropoutRng.nextSeed());
   initializeDenseLayers(model, rng);
   model.compile({
     optimizer: tf.train.momentum(o.lr, o.momentum, o.nesterov),

@@ -41,7 +41,7 @@ describe('AdvD', function () {
         .flatMap((units, i) => [
           ['Dense', units, 'relu'],
           ['BatchNormalization', null, null],
-          ['Dropout', i === 3 ? 0.25 : 0.5, null],
+          ['SeededDropout', i === 3 ? 0.25 : 0.5, null],
         ])
         .concat([['Dense', 1, 'sigmoid']]),
     );

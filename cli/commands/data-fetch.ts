@@ -139,13 +139,12 @@ async function fetchOne(request: Request, io: CommandIo): Promise<boolean> {
     return true;
   } catch (error) {
     if (error instanceof errors.UnreachableError) {
-      const file = path.resolve(
-        request.dest,
-        entry.kind === 'archive' ? entry.fileName : entry.folder,
-      );
-      const kept = await partSize(file);
       io.err(`sfe data fetch: ${entry.name}: ${error.message}\n`);
-      if (kept > 0) io.err(`The ${kept} bytes in ${file}.part are kept: run again to resume.\n`);
+      if (entry.kind === 'archive') {
+        const file = path.resolve(request.dest, entry.fileName);
+        const kept = await partSize(file);
+        if (kept > 0) io.err(`The ${kept} bytes in ${file}.part are kept: run again to resume.\n`);
+      }
       io.err(offlineHelp(entry, request.dest, request));
     } else {
       io.err(`sfe data fetch: ${entry.name}: ${errors.errorText(error)}\n`);

@@ -65,10 +65,15 @@ async function transfer(
   stallTimeoutMs: number,
 ): Promise<number | undefined> {
   const controller = new AbortController();
-  let timer = setTimeout(() => controller.abort(new Error('stalled')), stallTimeoutMs);
+  // ETIMEDOUT: a host that accepts the connection and then says nothing counts as unreachable.
+  const stall = () =>
+    controller.abort(
+      Object.assign(new Error(`no data for ${stallTimeoutMs} ms`), { code: 'ETIMEDOUT' }),
+    );
+  let timer = setTimeout(stall, stallTimeoutMs);
   const alive = () => {
     clearTimeout(timer);
-    timer = setTimeout(() => controller.abort(new Error('stalled')), stallTimeoutMs);
+    timer = setTimeout(stall, stallTimeoutMs);
   };
   try {
     const headers: Record<string, string> = start > 0 ? { Range: `bytes=${start}-` } : {};

@@ -1,10 +1,20 @@
+const REASONS: Record<string, string> = {
+  ENOTFOUND: 'the name does not resolve (no DNS, or no internet)',
+  EAI_AGAIN: 'the name does not resolve (no DNS, or no internet)',
+  ECONNREFUSED: 'connection refused',
+  ENETUNREACH: 'no route to the network',
+  EHOSTUNREACH: 'no route to the host',
+  ETIMEDOUT: 'timed out',
+  UND_ERR_CONNECT_TIMEOUT: 'timed out',
+};
+
 /** The host could not be reached at all: the user needs the offline route, not a retry. */
 export class UnreachableError extends Error {
   constructor(
     readonly url: string,
     readonly reason: string,
   ) {
-    super(`cannot reach ${new URL(url).host} (${reason})`);
+    super(`cannot reach ${new URL(url).host}: ${REASONS[reason] ?? 'no connection'} (${reason})`);
     this.name = 'UnreachableError';
   }
 }
@@ -36,15 +46,7 @@ export class ChecksumMismatchError extends Error {
 }
 
 /** Error codes of a connection that never got established (DNS, refused, unroutable, timeout). */
-const CONNECT_FAILURES = new Set([
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'ECONNREFUSED',
-  'ENETUNREACH',
-  'EHOSTUNREACH',
-  'ETIMEDOUT',
-  'UND_ERR_CONNECT_TIMEOUT',
-]);
+const CONNECT_FAILURES = new Set(Object.keys(REASONS));
 
 /** The code of a connect failure thrown by `fetch` (it wraps the socket error in `cause`). */
 export function connectFailureCode(error: unknown): string | undefined {

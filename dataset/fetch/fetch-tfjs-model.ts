@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, stat } from 'node:fs/promises';
+import { mkdir, readFile, rename, rmdir, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import * as z from 'zod';
 import { downloadFile, type DownloadOptions, type DownloadResult } from './download-file.js';
@@ -44,6 +44,20 @@ function shardTarget(dir: string, shard: string): string {
   return target;
 }
 
+/** The weight list of a downloaded model.json; a file that is not one is deleted, so the next
+ * run fetches it again rather than trusting it. */
+async function readManifest(file: string, url: string): Promise<z.infer<typeof modelJsonSchema>> {
+  let parsed: ReturnType<typeof modelJsonSchema.safeParse> | undefined;
+  try {
+    parsed = modelJsonSchema.safeParse(JSON.parse(await readFile(file, 'utf8')));
+  } catch {
+    // Not JSON at all: an error page served with status 200, say.
+  }
+  if (parsed?.success) return parsed.data;
+  await unlink(file);
+  throw new DownloadError(`${url} is not a tfjs model.json (no weightsManifest); it was deleted`);
+}
+
 async function exists(p: string): Promise<boolean> {
   return stat(p).then(
     () => true,
@@ -71,14 +85,19 @@ export async function fetchTfjsModel(options: ModelFetchOptions): Promise<ModelF
     before += result.bytes;
     return result;
   };
-  const files = [await fetchOne(jsonUrl, path.join(partDir, 'model.json'))];
-  const parsed = modelJsonSchema.safeParse(JSON.parse(await readFile(files[0]!.path, 'utf8')));
-  if (!parsed.success)
-    throw new DownloadError(`${jsonUrl} is not a tfjs model.json (no weightsManifest)`);
-  for (const group of parsed.data.weightsManifest) {
-    for (const shard of group.paths) {
-      files.push(await fetchOne(new URL(shard, jsonUrl).href, shardTarget(partDir, shard)));
+  const files: DownloadResult[] = [];
+  try {
+    files.push(await fetchOne(jsonUrl, path.join(partDir, 'model.json')));
+    const manifest = await readManifest(files[0]!.path, jsonUrl);
+    for (const group of manifest.weightsManifest) {
+      for (const shard of group.paths) {
+        files.push(await fetchOne(new URL(shard, jsonUrl).href, shardTarget(partDir, shard)));
+      }
     }
+  } catch (error) {
+    // Keeps what arrived for the next run to resume; an empty folder would only be litter.
+    await rmdir(partDir).catch(() => undefined);
+    throw error;
   }
   await rename(partDir, dir);
   const moved = files.map((file) => ({

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { CatalogueEntry } from './catalogue.js';
+import { modelJsonUrl } from './fetch-tfjs-model.js';
 
 /**
  * What to do when the host cannot be reached: fetch elsewhere and copy the file in (this command
@@ -15,7 +16,7 @@ export function offlineHelp(
   if (entry.kind === 'tfjs-model') {
     return [
       `To get ${entry.name} without this machine downloading it:`,
-      `  1. On a machine with internet access, download ${url ?? 'the model'}`,
+      `  1. On a machine with internet access, download ${url ? modelJsonUrl(url) : 'its model.json'}`,
       `     (model.json and every file listed in its weightsManifest paths).`,
       `  2. Copy them into ${folder}/`,
       `  3. Point the config at it:  targetModel: { uri: ${path.join(folder, 'model.json')} }`,
@@ -36,6 +37,7 @@ export function offlineHelp(
     `       data: { kind: tar, ${entry.configField}: ${file} }`,
     `     or the folder extracted from it (tar -xf ${entry.fileName} -C ${path.resolve(dest)}):`,
     `       data: { kind: folder, ${entry.configField}: ${folder} }`,
+    `     (kind applies to every root: benignRoot must be read the same way)`,
     '',
   ].join('\n');
 }

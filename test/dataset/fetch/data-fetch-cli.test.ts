@@ -122,7 +122,7 @@ describe('sfe data fetch', () => {
     const r = await sfe('imagenet-a', '--url', url, '--sha256', pinned, '--dest', dir);
     assert.equal(r.code, 1);
     const target = path.join(dir, 'imagenet-a.tar');
-    assert.match(r.stderr, /cannot reach 127\.0\.0\.1:\d+ \(ECONNREFUSED\)/);
+    assert.match(r.stderr, /cannot reach 127\.0\.0\.1:\d+: connection refused \(ECONNREFUSED\)/);
     assert.ok(r.stderr.includes(`download\n       ${url}\n`), r.stderr);
     assert.ok(r.stderr.includes(`copy it here as\n       ${target}\n`), r.stderr);
     assert.ok(r.stderr.includes(`expected sha256: ${pinned}`));
@@ -167,6 +167,14 @@ describe('sfe data fetch', () => {
     assert.match(r.stderr, /outside the model folder: \.\.\/evil\.bin/);
     assert.equal(await exists(path.join(dir, 'inceptionv3')), false);
     assert.equal(await exists(path.join(dir, 'evil.bin')), false);
+  });
+
+  it('deletes a model.json that is not one, so a later run fetches it again', async () => {
+    server = await startRangeServer({ '/m/model.json': Buffer.from('<html>moved</html>') });
+    const r = await sfe('inceptionv3', '--url', `${server.origin}/m`, '--dest', dir);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /\/m\/model\.json is not a tfjs model\.json/);
+    assert.deepEqual(await readdir(dir), []);
   });
 
   it('exits 2 on bad usage before downloading anything', async () => {

@@ -4,7 +4,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { downloadFile } from '../../../dataset/fetch/download-file.js';
 import { ChecksumMismatchError, UnreachableError } from '../../../dataset/fetch/fetch-errors.js';
-import { closedPort, makeFile, startRangeServer, type RangeServer } from './range-server.js';
+import {
+  closedPort,
+  makeFile,
+  startRangeServer,
+  startSilentServer,
+  type RangeServer,
+} from './range-server.js';
 
 async function exists(p: string): Promise<boolean> {
   return stat(p).then(
@@ -141,5 +147,22 @@ describe('downloadFile (a loopback HTTP server)', () => {
       (error: unknown) => error instanceof UnreachableError && error.reason === 'ECONNREFUSED',
     );
     assert.ok(Date.now() - started < 900, 'no retry delay before the advice');
+  });
+
+  it('reports a host that accepts but never answers as unreachable (timed out)', async () => {
+    const silent = await startSilentServer();
+    try {
+      await assert.rejects(
+        downloadFile({
+          url: `${silent.origin}/a.tar`,
+          path: path.join(dir, 'a.tar'),
+          sha256: null,
+          stallTimeoutMs: 200,
+        }),
+        (error: unknown) => error instanceof UnreachableError && /timed out/.test(error.message),
+      );
+    } finally {
+      await silent.close();
+    }
   });
 });

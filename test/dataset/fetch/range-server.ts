@@ -75,6 +75,21 @@ export async function startRangeServer(
   };
 }
 
+/** A loopback server that accepts connections and never answers. */
+export async function startSilentServer(): Promise<{ origin: string; close(): Promise<void> }> {
+  const server = http.createServer(() => {});
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
 /** A loopback port with nothing listening: connecting to it is refused. */
 export async function closedPort(): Promise<number> {
   const server = http.createServer();

@@ -76,7 +76,9 @@ async function transfer(
     timer = setTimeout(stall, stallTimeoutMs);
   };
   try {
-    const headers: Record<string, string> = start > 0 ? { Range: `bytes=${start}-` } : {};
+    // identity: byte offsets and Content-Length must count the file's bytes, not gzip's.
+    const headers: Record<string, string> = { 'Accept-Encoding': 'identity' };
+    if (start > 0) headers['Range'] = `bytes=${start}-`;
     const response = await fetch(options.url, { headers, signal: controller.signal });
     alive();
     let offset = start;

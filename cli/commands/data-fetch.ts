@@ -1,7 +1,7 @@
 import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { CatalogueEntry } from '../../dataset/fetch/catalogue.js';
-import { UsageError, type Command, type CommandIo } from '../command.js';
+import { UsageError, type Command, type CommandIo, type ParsedArgs } from '../command.js';
 
 const DEFAULT_DEST = './data-cache';
 
@@ -13,7 +13,7 @@ interface Request {
 }
 
 /** Every check that needs no network, so a typo fails before an hour-long download starts. */
-async function requests(args: Parameters<Command['run']>[0]): Promise<Request[]> {
+async function requests(args: ParsedArgs): Promise<Request[]> {
   const { CATALOGUE, catalogueEntry } = await import('../../dataset/fetch/catalogue.js');
   const names = [...new Set(args.positionals['NAME'] ?? [])];
   const url = args.options['url'] as string | undefined;

@@ -1,1 +1,10 @@
 export { describeWorker, type WorkerInfo } from './worker-info.js';
+export {
+  advdStage,
+  datasetStage,
+  evaluationStage,
+  featuresStage,
+  ganStage,
+  reportStage,
+  targetModelStage,
+} from './stages.js';

@@ -67,5 +67,6 @@ install_node_modules
 install_temporal
 install_versitygw
 install_python_checker
+bash "$repo/infra/install-chromium.sh"
 ln -sfn "$cache" "$repo/.tools"
 log "tools ready in $cache"

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { useFastWasmTransposedMatMul } from './training/wasm-matmul.js';
 
 export const BACKENDS = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKENDS)[number];
@@ -31,6 +32,7 @@ async function activate(name: BackendName): Promise<void> {
       break;
     case 'wasm':
       await import('@tensorflow/tfjs-backend-wasm');
+      useFastWasmTransposedMatMul();
       break;
     case 'cpu':
       break;

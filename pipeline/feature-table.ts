@@ -75,7 +75,8 @@ export function pairedRows(
 ): { benign: number[]; adversarial: number[] } {
   const partners = new Map<string, { benign?: number; adversarial?: number }>();
   for (const entry of entries) {
-    if (entry.split !== split || entry.pairId === null || entry.role === 'ood') continue;
+    if (entry.split !== split || entry.pairId === null) continue;
+    if (entry.role !== 'benign' && entry.role !== 'adversarial') continue;
     const row = table.rowOf.get(entry.id);
     if (row === undefined) continue;
     const pair = partners.get(entry.pairId) ?? {};

@@ -17,6 +17,8 @@ export interface SfeWorkerOptions {
   role: WorkerRole;
   /** Activities run at once: one per GPU on a GPU worker, since trainings do not share a device well. */
   maxConcurrentActivities: number;
+  /** How long a stopping worker lets running activities finish before cancelling them. */
+  shutdownGraceSeconds?: number;
   /** A bundle from `bundleSfeWorkflows()`, so that several workers in one process bundle once. */
   workflowBundle?: WorkflowBundle;
 }
@@ -53,6 +55,7 @@ export async function createSfeWorker(options: SfeWorkerOptions): Promise<SfeWor
     activities,
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities,
     identity: `sfe-${options.role}-worker@${process.pid}`,
+    shutdownGraceTime: `${options.shutdownGraceSeconds ?? 10}s`,
   });
   return { worker, connection };
 }

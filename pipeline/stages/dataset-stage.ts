@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -82,6 +82,21 @@ async function publishDemoWorld(
   }
 }
 
+/** A root that is not there fails the experiment at once, naming the config field. */
+async function checkLocalRoots(data: DataConfig): Promise<void> {
+  if (data.kind !== 'folder' && data.kind !== 'tar') return;
+  for (const field of ['adversarialRoot', 'benignRoot', 'imagenetORoot'] as const) {
+    const root = data[field];
+    if (root === undefined) continue;
+    const local = root.startsWith('file://') ? fileURLToPath(root) : root;
+    const found = await stat(local).catch(() => undefined);
+    const wanted = data.kind === 'folder' ? 'folder' : 'tar archive';
+    if (!found || (data.kind === 'folder' ? !found.isDirectory() : !found.isFile())) {
+      throw new InputError(`data.${field}: no ${wanted} at ${path.resolve(local)}`);
+    }
+  }
+}
+
 /** Stage 1 (SPEC §2.1): sample, pair and split the images; write the manifest and leak audit. */
 export function runDatasetStage(
   ctx: StageContext,
@@ -93,6 +108,7 @@ export function runDatasetStage(
     ctx,
     { stage: 'dataset', config: section, inputs: [], force },
     async (prefix) => {
+      await checkLocalRoots(config.data);
       const demo =
         config.data.kind === 'demo' ? await publishDemoWorld(ctx, config.data) : undefined;
       let built;

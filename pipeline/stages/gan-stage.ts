@@ -101,6 +101,7 @@ async function train(
         {
           pairs: pairs.benign.length,
           featureDim: trainer.dim,
+          backend: tf.getBackend(),
           iterations: state.iteration,
           finalMsePG: last('msePG'),
           finalMseNG: last('mseNG'),
@@ -161,4 +162,11 @@ export async function loadGenerators(
     history,
     dispose: () => models.forEach((m) => m.dispose()),
   };
+}
+
+/** The per-iteration losses of a finished GAN stage, without building its models. */
+export async function loadGanHistory(store: ArtifactStore, ref: StageRef): Promise<LossHistory> {
+  const { json, tensors } = await loadStateArtifact(store, ref.key);
+  tf.dispose(Object.values(tensors));
+  return (json as GanArtifactJson).history;
 }

@@ -1,11 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ExperimentConfig } from '../../config/experiment-schema.js';
-import { imageNetClasses } from '../../dataset/imagenet-classes.js';
 import { trainClassifier } from '../../ml/classifier/train-classifier.js';
+import { withConvTrainingBackend } from '../../ml/classifier/training-backend.js';
 import { loadImageBatch } from '../../ml/images/load-image-batch.js';
 import { createSourceReader } from '../../ml/images/read-source.js';
 import { loadLayersModelFromUri, modelReaderFor } from '../../ml/models/load-model.js';
 import { buildSmallCnn } from '../../ml/models/small-cnn.js';
+import { loadImagenetClasses } from '../../ml/metrics/imagenet-classes.js';
 import { commitArtifact } from '../../store/artifact-commit.js';
 import type { ArtifactStore } from '../../store/artifact-store.js';
 import { sha256Hex } from '../../store/content-address.js';
@@ -82,7 +83,7 @@ async function trainSmallCnn(
     const history = await trainClassifier(cnn, images, Int32Array.from(labels), {
       epochs: training.epochs,
       batchSize: training.batchSize,
-      learningRate: training.learningRate,
+      learningRate: training.lr,
       seed: training.seed,
       onEpoch: (epoch, loss, accuracy) =>
         ctx.progress({
@@ -130,7 +131,7 @@ async function referencePretrained(ctx: StageContext, model: ModelConfig, prefix
       `targetModel.uri: cannot read the model at ${uri}: ${(err as Error).message}`,
     );
   }
-  const classes: DatasetClass[] = imageNetClasses().classes.map((c) => ({
+  const classes: DatasetClass[] = (await loadImagenetClasses()).map((c) => ({
     wnid: c.wnid,
     name: c.name,
   }));
@@ -159,7 +160,8 @@ export function runTargetModelStage(
     { stage: 'targetModel', config: config.targetModel, inputs: small ? [dataset] : [], force },
     (prefix) =>
       small
-        ? trainSmallCnn(ctx, config, dataset, prefix)
+        ? // Stage activities run one at a time per GPU worker, so switching backends is safe here.
+          withConvTrainingBackend(() => trainSmallCnn(ctx, config, dataset, prefix))
         : referencePretrained(ctx, config.targetModel, prefix),
   );
 }

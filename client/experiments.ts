@@ -1,0 +1,128 @@
+import { WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
+import type { ExperimentConfig } from '../config/experiment-schema.js';
+import type { StageProgress } from '../pipeline/stage-context.js';
+import type { StageName } from '../pipeline/stage-ref.js';
+import type { ExperimentResult, ExperimentState } from '../workflows/experiment-state.js';
+import { experimentWorkflow, progressQuery, type ExperimentInput } from '../workflows/index.js';
+
+export type ExperimentHandle = WorkflowHandle<typeof experimentWorkflow>;
+
+/** The workflow ID: the user's name for the experiment, or one derived from its config. */
+export function experimentIdFor(config: ExperimentConfig, configHash: string): string {
+  return config.name ?? `sfe-${configHash.slice(0, 16)}`;
+}
+
+export interface LaunchOptions {
+  experimentId: string;
+  configHash: string;
+  force: StageName[];
+}
+
+export interface Launched {
+  handle: ExperimentHandle;
+  /** True when the same experiment was already running and this launch joined it. */
+  attached: boolean;
+}
+
+/**
+ * Starts the experiment, or attaches to it when a run with its ID is in progress: launching the
+ * same config twice never runs it twice. A finished experiment starts again, and its finished
+ * stages come from the store.
+ */
+export async function launchExperiment(
+  client: Client,
+  config: ExperimentConfig,
+  options: LaunchOptions,
+): Promise<Launched> {
+  const existing = client.workflow.getHandle<typeof experimentWorkflow>(options.experimentId);
+  try {
+    const description = await existing.describe();
+    if (description.status.name === 'RUNNING') return { handle: existing, attached: true };
+  } catch (err) {
+    if (!(err instanceof WorkflowNotFoundError)) throw err;
+  }
+  const input: ExperimentInput = {
+    experimentId: options.experimentId,
+    configHash: options.configHash,
+    config: JSON.parse(JSON.stringify(config)) as ExperimentInput['config'],
+    force: options.force,
+  };
+  const handle = await client.workflow.start(experimentWorkflow, {
+    workflowId: options.experimentId,
+    taskQueue: config.temporal.taskQueues.cpu,
+    args: [input],
+    // Two launches racing past the check above still make one run.
+    workflowIdConflictPolicy: 'USE_EXISTING',
+    workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+  });
+  return { handle, attached: false };
+}
+
+/** The input the experiment's latest run was started with (what `sfe resume` starts again). */
+export async function experimentInput(handle: ExperimentHandle): Promise<ExperimentInput> {
+  const history = await handle.fetchHistory();
+  const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
+  const payload = started?.input?.payloads?.[0];
+  if (!payload) throw new Error(`experiment ${handle.workflowId} has no recorded input`);
+  return defaultPayloadConverter.fromPayload<ExperimentInput>(payload);
+}
+
+export interface ExperimentView {
+  experimentId: string;
+  /** Temporal's view: RUNNING, COMPLETED, FAILED, CANCELLED, TERMINATED, TIMED_OUT… */
+  status: string;
+  state: ExperimentState | undefined;
+  /** The running stage's latest heartbeat: iteration or image counts, losses, checkpoint. */
+  progress: StageProgress | undefined;
+  /** The attempt number of the running stage (above 1 after a worker died or an error). */
+  attempt: number | undefined;
+  result: ExperimentResult | undefined;
+  failure: string | undefined;
+  startTime: Date;
+  closeTime: Date | undefined;
+}
+
+/** Everything `sfe status` / `watch` show, from the workflow's query and its pending activity. */
+export async function viewExperiment(handle: ExperimentHandle): Promise<ExperimentView> {
+  const description = await handle.describe();
+  const status = description.status.name;
+  const view: ExperimentView = {
+    experimentId: handle.workflowId,
+    status,
+    state: undefined,
+    progress: undefined,
+    attempt: undefined,
+    result: undefined,
+    failure: undefined,
+    startTime: description.startTime,
+    closeTime: description.closeTime,
+  };
+  if (status === 'RUNNING') {
+    view.state = await handle.query(progressQuery).catch(() => undefined);
+    const pending = description.raw.pendingActivities?.[0];
+    const details = pending?.heartbeatDetails?.payloads?.[0];
+    if (details) view.progress = defaultPayloadConverter.fromPayload<StageProgress>(details);
+    view.attempt = pending?.attempt ?? undefined;
+    if (pending?.lastFailure?.message)
+      view.failure = `last attempt failed: ${pending.lastFailure.message}`;
+  } else if (status === 'COMPLETED') {
+    view.result = await handle.result();
+  } else {
+    view.failure = await handle.result().then(
+      () => undefined,
+      (err: unknown) => describeError(err),
+    );
+  }
+  return view;
+}
+
+function describeError(err: unknown): string {
+  let message = err instanceof Error ? err.message : String(err);
+  let cause = err instanceof Error ? (err.cause as unknown) : undefined;
+  while (cause instanceof Error) {
+    message = cause.message;
+    cause = cause.cause;
+  }
+  return message;
+}

@@ -1,0 +1,175 @@
+import type { ExperimentConfig } from '../../config/experiment-schema.js';
+import { renderReportHtml } from '../../report/render-html.js';
+import { renderMetricsJson } from '../../report/render-metrics-json.js';
+import type { ReportModelInput } from '../../report/report-model.js';
+import { commitArtifact, readPart } from '../../store/artifact-commit.js';
+import type { ArtifactStore } from '../../store/artifact-store.js';
+import { committedManifest, readJsonPart } from '../artifact-json.js';
+import { runCachedStage } from '../cached-stage.js';
+import type { StageContext } from '../stage-context.js';
+import type { StageRef } from '../stage-ref.js';
+import { readDatasetManifest } from './dataset-stage.js';
+import { DATASET_AUDIT_PART, DATASET_CLASSES_PART } from './dataset-stage.js';
+import { readAdvdHistory } from './advd-stage.js';
+import { EVALUATION_PART, type Evaluation } from './evaluation-stage.js';
+import { loadGanHistory } from './gan-stage.js';
+import type { LeakageAudit } from '../../dataset/leakage-audit.js';
+
+export const REPORT_HTML = 'report.html';
+export const REPORT_METRICS = 'metrics.json';
+/** Plain copies of the latest report per experiment, at a path a person can open. */
+export function publishedReportKeys(experimentId: string): { html: string; metrics: string } {
+  return {
+    html: `experiments/${experimentId}/${REPORT_HTML}`,
+    metrics: `experiments/${experimentId}/${REPORT_METRICS}`,
+  };
+}
+
+export interface ReportStageInput {
+  experimentId: string;
+  configHash: string;
+  backend: string;
+  stages: Record<'dataset' | 'targetModel' | 'features' | 'gan' | 'advd' | 'evaluation', StageRef>;
+}
+
+async function dataSummary(
+  store: ArtifactStore,
+  dataset: StageRef,
+): Promise<ReportModelInput['data']> {
+  const manifest = await readDatasetManifest(store, dataset);
+  const artifact = await committedManifest(store, dataset.key);
+  const audit = (await readJsonPart(store, artifact, DATASET_AUDIT_PART)) as LeakageAudit;
+  const classes = (await readJsonPart(store, artifact, DATASET_CLASSES_PART)) as unknown[];
+  const counts = Object.entries(manifest.summary.perRoleSplit).map(([roleSplit, images]) => {
+    const [role, split] = roleSplit.split('/') as [
+      'benign' | 'adversarial' | 'ood',
+      'train' | 'test',
+    ];
+    return { role, split, images };
+  });
+  return {
+    counts,
+    classes: classes.length,
+    problems: {
+      count: manifest.problems.length,
+      first: manifest.problems.slice(0, 5).map((p) => `${p.uri}: ${p.reason}`),
+    },
+    leakage: {
+      protocol: manifest.protocol,
+      exactDuplicates: audit.exact.testImages,
+      nearDuplicates: audit.near.testImages,
+      examples: [
+        ...audit.exact.pairs
+          .slice(0, 5)
+          .map((p) => ({
+            kind: 'exact' as const,
+            trainId: p.trainId,
+            testId: p.testId,
+            distance: 0,
+          })),
+        ...audit.near.pairs
+          .slice(0, 5)
+          .map((p) => ({
+            kind: 'near' as const,
+            trainId: p.trainId,
+            testId: p.testId,
+            distance: p.distance,
+          })),
+      ],
+    },
+  };
+}
+
+async function ganCurves(
+  store: ArtifactStore,
+  gan: StageRef,
+): Promise<NonNullable<ReportModelInput['training']['gan']>> {
+  const history = await loadGanHistory(store, gan);
+  // The page downsamples by min/max buckets itself; a diverged (non-finite) loss is a gap.
+  const curve = (values: number[]) => values.map((v) => (Number.isFinite(v) ? v : null));
+  return {
+    iteration: Array.from({ length: history.msePG.length }, (_, i) => i + 1),
+    dLoss: { PG: curve(history.dLossPG), NG: curve(history.dLossNG) },
+    gLoss: { PG: curve(history.gLossPG), NG: curve(history.gLossNG) },
+    mse: { PG: curve(history.msePG), NG: curve(history.mseNG) },
+  };
+}
+
+/** Stage 7: the self-contained HTML report and metrics.json (issue 4 item 8). */
+export async function runReportStage(
+  ctx: StageContext,
+  config: ExperimentConfig,
+  input: ReportStageInput,
+  force: boolean,
+): Promise<StageRef> {
+  const inputs = Object.values(input.stages);
+  const section = { experimentId: input.experimentId, configHash: input.configHash };
+  const ref = await runCachedStage(
+    ctx,
+    { stage: 'report', config: section, inputs, force },
+    async (prefix) => {
+      const store = ctx.store;
+      const evaluationArtifact = await committedManifest(store, input.stages.evaluation.key);
+      const evaluation = (await readJsonPart(
+        store,
+        evaluationArtifact,
+        EVALUATION_PART,
+      )) as Evaluation;
+      const gradcam = [];
+      for (const entry of evaluation.gradcam) {
+        gradcam.push({
+          imageId: entry.imageId,
+          label: entry.label,
+          predictedBefore: entry.predictedBefore,
+          predictedAfter: entry.predictedAfter,
+          before: { png: await readPart(store, evaluationArtifact, entry.beforePart) },
+          after: { png: await readPart(store, evaluationArtifact, entry.afterPart) },
+        });
+      }
+      const model: ReportModelInput = {
+        experiment: {
+          id: input.experimentId,
+          ...(config.name ? { name: config.name } : {}),
+          configHash: input.configHash,
+          codeVersion: ctx.codeVersion,
+          createdAt: new Date().toISOString(),
+          backend: input.backend,
+        },
+        config: JSON.parse(JSON.stringify(config)) as ReportModelInput['config'],
+        data: await dataSummary(store, input.stages.dataset),
+        accuracy: evaluation.accuracy,
+        detection: evaluation.detection,
+        ...(evaluation.imagenetO ? { imagenetO: evaluation.imagenetO } : {}),
+        training: {
+          gan: await ganCurves(store, input.stages.gan),
+          advd: await readAdvdHistory(store, input.stages.advd),
+        },
+        gradcam,
+        stages: inputs.map((s) => ({
+          stage: s.stage,
+          key: s.key,
+          outcome: s.cached ? 'cached' : 'computed',
+          seconds: s.seconds,
+        })),
+      };
+      const html = renderReportHtml(model);
+      const metrics = renderMetricsJson(model);
+      const encode = (text: string) => new TextEncoder().encode(text);
+      return commitArtifact(
+        store,
+        prefix,
+        [
+          { name: REPORT_HTML, data: encode(html) },
+          { name: REPORT_METRICS, data: encode(metrics) },
+        ],
+        evaluation.headline,
+      );
+    },
+  );
+  // Published on every run, cached or not, so the path printed to the user always exists.
+  const committed = await committedManifest(ctx.store, ref.key);
+  const published = publishedReportKeys(input.experimentId);
+  await ctx.store.put(published.html, await readPart(ctx.store, committed, REPORT_HTML));
+  await ctx.store.put(published.metrics, await readPart(ctx.store, committed, REPORT_METRICS));
+  return ref;
+}

@@ -1,0 +1,27 @@
+import type { StageName, StageRef } from '../pipeline/stage-ref.js';
+
+export type ExperimentStatus = 'running' | 'completed' | 'failed' | 'cancelled';
+
+/** What the `progress` query answers: the workflow's own view, stage by stage. */
+export interface ExperimentState {
+  experimentId: string;
+  configHash: string;
+  status: ExperimentStatus;
+  /** The stage running now, or the last one that ran. */
+  stage: StageName | null;
+  /** Finished stages in order, with where their artifacts are and whether they were cached. */
+  stages: StageRef[];
+  startedAt: string;
+  finishedAt: string | null;
+  error: string | null;
+}
+
+export interface ExperimentResult {
+  experimentId: string;
+  configHash: string;
+  /** Store key of the report folder: `<key>/report.html` and `<key>/metrics.json`. */
+  reportKey: string;
+  storageUri: string;
+  headline: Record<string, unknown>;
+  stages: StageRef[];
+}

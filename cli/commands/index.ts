@@ -1,6 +1,25 @@
 import type { Command } from '../command.js';
+import { cancel } from './cancel.js';
 import { configShow } from './config-show.js';
 import { configValidate } from './config-validate.js';
+import { list } from './list.js';
+import { report } from './report.js';
+import { resume } from './resume.js';
+import { run } from './run.js';
+import { status } from './status.js';
+import { watch } from './watch.js';
+import { worker } from './worker.js';
 
 /** Every `sfe` command, one module each, in the order `sfe --help` lists them. */
-export const COMMANDS: readonly Command[] = [configValidate, configShow];
+export const COMMANDS: readonly Command[] = [
+  run,
+  status,
+  watch,
+  list,
+  cancel,
+  resume,
+  report,
+  worker,
+  configValidate,
+  configShow,
+];

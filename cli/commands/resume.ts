@@ -1,0 +1,46 @@
+import type { Command } from '../command.js';
+import { CLUSTER_OPTIONS } from '../cluster-options.js';
+
+export const resume: Command = {
+  path: ['resume'],
+  summary: 'Start a failed or cancelled experiment again; finished stages are reused',
+  description:
+    'Starts a new run of experiment ID with the config it was launched with. Every stage whose\n' +
+    'artifact is committed is skipped, and a training resumes from its last checkpoint.',
+  positionals: [{ name: 'ID' }],
+  options: {
+    ...CLUSTER_OPTIONS,
+    detach: { type: 'boolean', description: 'Start and return at once' },
+  },
+  async run(args, io) {
+    const { withExperiment } = await import('../with-cluster.js');
+    const { experimentInput } = await import('../../client/experiments.js');
+    const { experimentWorkflow } = await import('../../workflows/index.js');
+    const { followExperiment, isEmbedded } = await import('../run-experiment.js');
+    const { parseConfig } = await import('../../config/load-config.js');
+    return withExperiment(args, async (handle, cluster) => {
+      const description = await handle.describe();
+      if (description.status.name === 'RUNNING') {
+        io.err(
+          `experiment ${handle.workflowId} is still running; follow it with: sfe watch ${handle.workflowId}\n`,
+        );
+        return 1;
+      }
+      const input = { ...(await experimentInput(handle)), force: [] };
+      const resumed = await cluster.client.workflow.start(experimentWorkflow, {
+        workflowId: input.experimentId,
+        taskQueue: input.config.temporal.taskQueues.cpu,
+        args: [input],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+      });
+      io.err(`[sfe] experiment ${input.experimentId} resumed\n`);
+      if (args.options['detach'] === true) return 0;
+      const embedded = isEmbedded(
+        typeof args.options['address'] === 'string' ? args.options['address'] : undefined,
+      );
+      const config = parseConfig(input.config, `experiment ${input.experimentId}`);
+      return followExperiment(cluster, resumed, config, embedded, io, false);
+    });
+  },
+};

@@ -1,0 +1,133 @@
+import { openCluster, type Cluster } from '../client/cluster.js';
+import {
+  experimentIdFor,
+  launchExperiment,
+  viewExperiment,
+  type ExperimentHandle,
+} from '../client/experiments.js';
+import type { ExperimentConfig } from '../config/experiment-schema.js';
+import { configHash, loadConfig } from '../config/load-config.js';
+import { stagesFrom, type StageName } from '../pipeline/stage-ref.js';
+import { startWorkerHost, type WorkerHost } from '../workers/host.js';
+import { spawnWorkerProcess, type WorkerProcess } from '../workers/worker-process.js';
+import type { CommandIo } from './command.js';
+import { clusterOptionsOf } from './cluster-options.js';
+import { printHeadline, printJsonSummary } from './print-result.js';
+import { watchExperiment } from './watch-experiment.js';
+
+export interface RunOptions {
+  address?: string | boolean;
+  namespace?: string | boolean;
+  json?: string | boolean;
+  detach?: string | boolean;
+  force: StageName | undefined;
+}
+
+type Runtime = Pick<ExperimentConfig, 'backend'> & {
+  temporal: Pick<ExperimentConfig['temporal'], 'taskQueues'>;
+};
+
+/** Embedded mode (no cluster address given): the CPU and GPU workers live in this process. */
+export function isEmbedded(address: string | undefined): boolean {
+  return (address ?? process.env.TEMPORAL_ADDRESS) === undefined;
+}
+
+/**
+ * Watches an experiment to its end and prints the outcome; in embedded mode it also hosts the
+ * workers, which Ctrl-C stops (a running training checkpoints) before the process exits.
+ */
+export async function followExperiment(
+  cluster: Cluster,
+  handle: ExperimentHandle,
+  runtime: Runtime,
+  embedded: boolean,
+  io: CommandIo,
+  json: boolean,
+): Promise<number> {
+  let workers: WorkerHost | undefined;
+  let gpuWorker: WorkerProcess | undefined;
+  const stop = new AbortController();
+  try {
+    if (embedded) {
+      io.err(
+        `[sfe] local Temporal dev server at ${cluster.address}; CPU worker in this process, GPU worker in a child process\n`,
+      );
+      workers = await startWorkerHost({
+        address: cluster.address,
+        namespace: cluster.namespace,
+        backend: runtime.backend,
+        shutdownGraceSeconds: 5,
+        // Failed attempts show in the progress line; the SDK's stack traces would bury it.
+        logLevel: 'ERROR',
+        queues: [{ role: 'cpu', taskQueue: runtime.temporal.taskQueues.cpu, slots: 2 }],
+        log: (line) => io.err(`${line}\n`),
+      });
+      gpuWorker = spawnWorkerProcess({
+        address: cluster.address,
+        namespace: cluster.namespace,
+        queue: { role: 'gpu', taskQueue: runtime.temporal.taskQueues.gpu, slots: 1 },
+        backend: runtime.backend,
+        graceSeconds: 5,
+        logLevel: 'ERROR',
+      });
+      void workers.done.then(() => stop.abort());
+      void gpuWorker.exited.then(() => stop.abort());
+    }
+    const view = await watchExperiment(handle, io, stop.signal);
+    if (view.status === 'RUNNING') {
+      io.err(`[sfe] stopped; continue with: sfe resume ${handle.workflowId}\n`);
+      return 130;
+    }
+    if (json) printJsonSummary(view, io);
+    else if (view.result) printHeadline(view, io);
+    else
+      io.err(
+        `experiment ${handle.workflowId} ${view.status.toLowerCase()}: ${view.failure ?? 'no reason given'}\n`,
+      );
+    return view.status === 'COMPLETED' ? 0 : 1;
+  } finally {
+    workers?.shutdown();
+    await Promise.all([workers?.done, gpuWorker?.stop()]);
+  }
+}
+
+/** `sfe run`: validate, launch (or attach), then follow the experiment. */
+export async function runExperiment(
+  file: string,
+  options: RunOptions,
+  io: CommandIo,
+): Promise<number> {
+  const config = await loadConfig(file);
+  const hash = configHash(config);
+  const experimentId = experimentIdFor(config, hash);
+  const clusterOptions = clusterOptionsOf({
+    address: typeof options.address === 'string' ? options.address : config.temporal.address,
+    namespace:
+      typeof options.namespace === 'string' ? options.namespace : config.temporal.namespace,
+  });
+  const embedded = isEmbedded(clusterOptions.address);
+  if (options.detach === true && embedded) {
+    io.err(
+      'sfe run --detach needs a Temporal cluster (TEMPORAL_ADDRESS or --address) served by `sfe worker` processes; without one the run lives in this process\n',
+    );
+    return 2;
+  }
+  const cluster = await openCluster(clusterOptions);
+  try {
+    const { handle, attached } = await launchExperiment(cluster.client, config, {
+      experimentId,
+      configHash: hash,
+      force: options.force ? stagesFrom(options.force) : [],
+    });
+    io.err(
+      `[sfe] experiment ${experimentId} ${attached ? 'already running: attached' : 'started'}\n`,
+    );
+    if (options.detach === true) {
+      if (options.json === true) printJsonSummary(await viewExperiment(handle), io);
+      return 0;
+    }
+    return await followExperiment(cluster, handle, config, embedded, io, options.json === true);
+  } finally {
+    await cluster.close();
+  }
+}

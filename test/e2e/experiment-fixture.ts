@@ -1,0 +1,108 @@
+import { openSync, closeSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { openCluster, type Cluster } from '../../client/cluster.js';
+import type { ExperimentConfigInput } from '../../config/experiment-schema.js';
+import { createS3Client, ensureBucket } from '../../store/s3-store.js';
+import { spawnWorkerProcess, type WorkerProcess } from '../../workers/worker-process.js';
+import { s3TestEndpoint, temporalTestAddress } from '../setup/services.js';
+
+/**
+ * A real deployment in miniature: a Temporal dev server, versitygw as the artifact store, and
+ * `sfe worker` processes for the CPU and GPU queues (here both on the CPU, deterministic backend).
+ */
+export interface Deployment {
+  cluster: Cluster;
+  bucket: string;
+  queues: { cpu: string; gpu: string };
+  logDir: string;
+  startWorker(role: 'cpu' | 'gpu'): WorkerProcess;
+  /** A tiny demo experiment whose artifacts live under `s3://bucket/<prefix>`. */
+  config(
+    name: string,
+    prefix: string,
+    overrides?: Partial<ExperimentConfigInput>,
+  ): ExperimentConfigInput;
+  close(): Promise<void>;
+}
+
+export async function startDeployment(): Promise<Deployment> {
+  const run = randomUUID().slice(0, 8);
+  const s3 = await s3TestEndpoint();
+  const bucket = `e2e-${run}`;
+  const client = createS3Client(s3);
+  await ensureBucket(client, bucket);
+  client.destroy();
+  const logDir = await mkdtemp(path.join(tmpdir(), 'sfe-e2e-'));
+  const cluster = await openCluster({
+    address: await temporalTestAddress(),
+    namespace: 'default',
+    stateDir: logDir,
+  });
+  const queues = { cpu: `e2e-cpu-${run}`, gpu: `e2e-gpu-${run}` };
+  const env = {
+    ...process.env,
+    SFE_S3_ENDPOINT: s3.endpoint,
+    AWS_ACCESS_KEY_ID: s3.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
+    AWS_REGION: s3.region,
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  };
+  const workers: WorkerProcess[] = [];
+  return {
+    cluster,
+    bucket,
+    queues,
+    logDir,
+    startWorker(role) {
+      const log = openSync(path.join(logDir, `worker-${role}-${workers.length}.log`), 'a');
+      const worker = spawnWorkerProcess({
+        address: cluster.address,
+        namespace: 'default',
+        queue: { role, taskQueue: queues[role], slots: 1 },
+        backend: 'cpu',
+        graceSeconds: 2,
+        logLevel: 'WARN',
+        stdio: log,
+        env,
+      });
+      void worker.exited.then(() => closeSync(log));
+      workers.push(worker);
+      return worker;
+    },
+    config(name, prefix, overrides = {}) {
+      return {
+        name,
+        seed: 3,
+        data: { kind: 'demo', classes: 2, imageSize: 16, sampling: { imagesPerClass: 10 } },
+        split: { augmentation: { enabled: false } },
+        targetModel: {
+          kind: 'small-cnn',
+          inputSize: 16,
+          training: { filters: [4, 8], epochs: 3, batchSize: 8 },
+        },
+        featureExtraction: { batchSize: 16 },
+        gan: {
+          hidden: [16, 16, 16],
+          discriminatorHidden: [16, 8],
+          batchSize: 8,
+          iterations: 60,
+          checkpointEvery: 10,
+          lr: 0.001,
+        },
+        advd: { layers: [8, 4], dropout: [0.5, 0.25], epochs: 3, batchSize: 8, patience: 2 },
+        evaluation: { gradcam: { count: 2 } },
+        backend: 'cpu',
+        storage: { uri: `s3://${bucket}/${prefix}` },
+        temporal: { taskQueues: queues, heartbeatTimeoutSeconds: 5 },
+        ...overrides,
+      };
+    },
+    async close() {
+      await Promise.all(workers.map((w) => w.stop()));
+      await cluster.close();
+    },
+  };
+}

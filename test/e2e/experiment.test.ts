@@ -1,0 +1,161 @@
+import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { WorkflowFailedError } from '@temporalio/client';
+import {
+  experimentIdFor,
+  launchExperiment,
+  viewExperiment,
+  type ExperimentHandle,
+} from '../../client/experiments.js';
+import type { ExperimentConfigInput } from '../../config/experiment-schema.js';
+import { configHash, parseConfig } from '../../config/load-config.js';
+import { readManifest } from '../../store/artifact-commit.js';
+import { openStore } from '../../store/open-store.js';
+import type { ExperimentResult } from '../../workflows/experiment-state.js';
+import { startDeployment, type Deployment } from './experiment-fixture.js';
+
+async function launch(d: Deployment, input: ExperimentConfigInput): Promise<ExperimentHandle> {
+  const config = parseConfig(input, 'test config');
+  const hash = configHash(config);
+  const { handle } = await launchExperiment(d.cluster.client, config, {
+    experimentId: experimentIdFor(config, hash),
+    configHash: hash,
+    force: [],
+  });
+  return handle;
+}
+
+function store(d: Deployment, prefix: string) {
+  return openStore(`s3://${d.bucket}/${prefix}`);
+}
+
+describe('experiment workflow end to end (dev server, versitygw, worker processes)', function () {
+  this.timeout(600_000);
+  let d: Deployment;
+  let first: ExperimentResult;
+
+  before(async () => {
+    d = await startDeployment();
+    d.startWorker('cpu');
+    d.startWorker('gpu');
+  });
+
+  after(async () => {
+    await d?.close();
+  });
+
+  it('runs a tiny experiment through all seven stages and writes the report', async () => {
+    first = await (await launch(d, d.config('e2e-first', 'first'))).result();
+    assert.deepEqual(
+      first.stages.map((s) => [s.stage, s.cached]),
+      ['dataset', 'targetModel', 'features', 'gan', 'advd', 'evaluation', 'report'].map((s) => [
+        s,
+        false,
+      ]),
+    );
+    const s = store(d, 'first');
+    const report = await readManifest(s, first.reportKey);
+    assert.ok(report, 'the report artifact is committed');
+    const html = new TextDecoder().decode(await s.get('experiments/e2e-first/report.html'));
+    assert.match(html, /<table/);
+    const metrics = JSON.parse(
+      new TextDecoder().decode(await s.get('experiments/e2e-first/metrics.json')),
+    ) as {
+      accuracy: { adversarial: unknown };
+    };
+    assert.ok(metrics.accuracy.adversarial);
+    for (const key of [
+      'adversarialUndefended',
+      'adversarialDefended',
+      'benignUndefended',
+      'detectionAuroc',
+    ]) {
+      assert.equal(typeof first.headline[key], 'number', key);
+    }
+  });
+
+  it('a second launch of the same config recomputes nothing', async () => {
+    const again = await (await launch(d, d.config('e2e-first', 'first'))).result();
+    assert.deepEqual(
+      again.stages.map((s) => s.cached),
+      [true, true, true, true, true, true, true],
+    );
+    assert.deepEqual(again.headline, first.headline);
+  });
+
+  it('survives a GPU worker killed mid-training, resuming from its checkpoint with identical results', async () => {
+    const config = d.config('e2e-killed', 'killed', {
+      gan: {
+        hidden: [128, 128, 128],
+        discriminatorHidden: [64, 32],
+        batchSize: 8,
+        iterations: 400,
+        checkpointEvery: 25,
+        lr: 0.001,
+      },
+    });
+    const reference = await (
+      await launch(d, {
+        ...config,
+        name: 'e2e-uninterrupted',
+        storage: { uri: `s3://${d.bucket}/uninterrupted` },
+      })
+    ).result();
+
+    const gpu = d.startWorker('gpu');
+    const handle = await launch(d, config);
+    let killedAt = -1;
+    while (killedAt < 0) {
+      const view = await viewExperiment(handle);
+      assert.equal(
+        view.status,
+        'RUNNING',
+        `experiment ended before the kill: ${view.failure ?? ''}`,
+      );
+      const p = view.progress;
+      if (view.state?.stage === 'gan' && p?.unit === 'iterations' && p.done >= 60 && p.done < 350) {
+        gpu.kill('SIGKILL');
+        killedAt = p.done;
+      }
+      await sleep(50);
+    }
+    // The worker of the first test still serves the GPU queue: the retry lands there.
+    const resumed = await handle.result();
+    const checkpoints = (
+      await store(d, 'killed').list(`${resumed.stages[3]!.key}/checkpoints/`)
+    ).filter((k) => k.endsWith('MANIFEST.json'));
+    assert.ok(checkpoints.length >= 2, `checkpoints were written (${checkpoints.length})`);
+    const gan = (r: ExperimentResult) => r.stages.find((s) => s.stage === 'gan')!;
+    assert.equal(
+      gan(resumed).digest,
+      gan(reference).digest,
+      'the resumed GAN ends with the same weights',
+    );
+    assert.deepEqual(resumed.headline, reference.headline);
+    assert.ok(killedAt > 0);
+  });
+
+  it('fails fast, without retries, when a data folder is missing, naming the field and the path', async () => {
+    const started = Date.now();
+    const handle = await launch(d, {
+      ...d.config('e2e-missing', 'missing'),
+      data: {
+        kind: 'folder',
+        adversarialRoot: '/nonexistent/imagenet-a',
+        benignRoot: '/nonexistent/imagenet',
+      },
+      targetModel: { kind: 'layers', uri: '/nonexistent/model.json', featureLayer: 'avg_pool' },
+    });
+    await assert.rejects(handle.result(), (err: unknown) => {
+      assert.ok(err instanceof WorkflowFailedError);
+      assert.match(
+        String(err.cause?.message),
+        /data\.adversarialRoot: no folder at \/nonexistent\/imagenet-a/,
+      );
+      return true;
+    });
+    assert.ok(Date.now() - started < 30_000, 'no retry backoff');
+    const view = await viewExperiment(handle);
+    assert.equal(view.status, 'FAILED');
+  });
+});

@@ -58,7 +58,11 @@ export function overviewHelp(commands: readonly Command[], prefix: readonly stri
     prefix.length === 0
       ? 'sfe: run the SFE defense against natural adversarial examples as durable experiments.\n\nUsage: sfe <command> [arguments] [options]'
       : `Usage: sfe ${prefix.join(' ')} <command> [arguments] [options]`;
-  const rows: [string, string][] = commands.map((c) => [synopsis(c), c.summary]);
+  // Options are listed by `sfe help <command>`; here they would push the summaries off screen.
+  const rows: [string, string][] = commands.map((c) => [
+    [c.path.join(' '), positionalWords(c)].filter((part) => part !== '').join(' '),
+    c.summary,
+  ]);
   if (prefix.length === 0) rows.push(['help [COMMAND...]', 'Show help for a command']);
   const sections = [heading, `Commands:\n${table(rows)}`];
   if (prefix.length === 0) {

@@ -2,6 +2,7 @@ import type { Command } from '../command.js';
 import { cancel } from './cancel.js';
 import { configShow } from './config-show.js';
 import { configValidate } from './config-validate.js';
+import { dataFetch } from './data-fetch.js';
 import { list } from './list.js';
 import { report } from './report.js';
 import { resume } from './resume.js';
@@ -22,4 +23,5 @@ export const COMMANDS: readonly Command[] = [
   worker,
   configValidate,
   configShow,
+  dataFetch,
 ];

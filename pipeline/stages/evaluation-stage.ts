@@ -272,8 +272,8 @@ async function gradcamParts(
     }
     return { parts, index };
   } finally {
+    // camModel shares its layers with the target model, which the caller disposes.
     batch.images.dispose();
-    camModel.conv.dispose();
   }
 }
 

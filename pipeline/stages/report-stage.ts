@@ -59,22 +59,18 @@ async function dataSummary(
       exactDuplicates: audit.exact.testImages,
       nearDuplicates: audit.near.testImages,
       examples: [
-        ...audit.exact.pairs
-          .slice(0, 5)
-          .map((p) => ({
-            kind: 'exact' as const,
-            trainId: p.trainId,
-            testId: p.testId,
-            distance: 0,
-          })),
-        ...audit.near.pairs
-          .slice(0, 5)
-          .map((p) => ({
-            kind: 'near' as const,
-            trainId: p.trainId,
-            testId: p.testId,
-            distance: p.distance,
-          })),
+        ...audit.exact.pairs.slice(0, 5).map((p) => ({
+          kind: 'exact' as const,
+          trainId: p.trainId,
+          testId: p.testId,
+          distance: 0,
+        })),
+        ...audit.near.pairs.slice(0, 5).map((p) => ({
+          kind: 'near' as const,
+          trainId: p.trainId,
+          testId: p.testId,
+          distance: p.distance,
+        })),
       ],
     },
   };

@@ -90,7 +90,8 @@ describe('sfe config (the built CLI as a child process)', function () {
     const result = await sfe('--help');
     assert.equal(result.code, 0);
     assert.match(result.stdout, /config validate FILE\.\.\./);
-    assert.match(result.stdout, /config show FILE \[--json\]/);
+    assert.match(result.stdout, /config show FILE {2,}Print the resolved config/);
+    assert.match(result.stdout, /run CONFIG {2,}Run an experiment/);
     assert.doesNotMatch(result.stdout, /\bsweep\b/);
   });
 

@@ -12,6 +12,7 @@ import { configHash, parseConfig } from '../../config/load-config.js';
 import { readManifest } from '../../store/artifact-commit.js';
 import { openStore } from '../../store/open-store.js';
 import type { ExperimentResult } from '../../workflows/experiment-state.js';
+import { s3TestEndpoint } from '../setup/services.js';
 import { startDeployment, type Deployment } from './experiment-fixture.js';
 
 async function launch(d: Deployment, input: ExperimentConfigInput): Promise<ExperimentHandle> {
@@ -25,8 +26,8 @@ async function launch(d: Deployment, input: ExperimentConfigInput): Promise<Expe
   return handle;
 }
 
-function store(d: Deployment, prefix: string) {
-  return openStore(`s3://${d.bucket}/${prefix}`);
+async function store(d: Deployment, prefix: string) {
+  return openStore(`s3://${d.bucket}/${prefix}`, { s3: await s3TestEndpoint() });
 }
 
 describe('experiment workflow end to end (dev server, versitygw, worker processes)', function () {
@@ -53,7 +54,7 @@ describe('experiment workflow end to end (dev server, versitygw, worker processe
         false,
       ]),
     );
-    const s = store(d, 'first');
+    const s = await store(d, 'first');
     const report = await readManifest(s, first.reportKey);
     assert.ok(report, 'the report artifact is committed');
     const html = new TextDecoder().decode(await s.get('experiments/e2e-first/report.html'));
@@ -121,9 +122,10 @@ describe('experiment workflow end to end (dev server, versitygw, worker processe
     }
     // The worker of the first test still serves the GPU queue: the retry lands there.
     const resumed = await handle.result();
-    const checkpoints = (
-      await store(d, 'killed').list(`${resumed.stages[3]!.key}/checkpoints/`)
-    ).filter((k) => k.endsWith('MANIFEST.json'));
+    const killedStore = await store(d, 'killed');
+    const checkpoints = (await killedStore.list(`${resumed.stages[3]!.key}/checkpoints/`)).filter(
+      (k) => k.endsWith('MANIFEST.json'),
+    );
     assert.ok(checkpoints.length >= 2, `checkpoints were written (${checkpoints.length})`);
     const gan = (r: ExperimentResult) => r.stages.find((s) => s.stage === 'gan')!;
     assert.equal(

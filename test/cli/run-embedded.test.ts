@@ -1,0 +1,116 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import YAML from 'yaml';
+import { runSfe } from './run-sfe.js';
+
+interface RunSummary {
+  experimentId: string;
+  status: string;
+  report: string;
+  metrics: string;
+  headline: Record<string, number>;
+  stages: { stage: string; cached: boolean; seconds: number }[];
+}
+
+/**
+ * `sfe run` on the embedded defaults, as a user runs it: no TEMPORAL_ADDRESS, so it starts a
+ * local dev server (history under ./runs/.temporal), a CPU worker in-process and a GPU worker
+ * process, and stores artifacts in a local folder.
+ */
+describe('sfe run on the embedded defaults (child processes)', function () {
+  this.timeout(600_000);
+  let dir: string;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  };
+  delete env.TEMPORAL_ADDRESS;
+  const sfe = (...args: string[]) => runSfe(args, { cwd: dir, env });
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'sfe-embedded-'));
+    const config = {
+      name: 'tiny-demo',
+      seed: 5,
+      data: { kind: 'demo', classes: 2, imageSize: 16, sampling: { imagesPerClass: 8 } },
+      split: { augmentation: { enabled: false } },
+      targetModel: {
+        kind: 'small-cnn',
+        inputSize: 16,
+        training: { filters: [4, 8], epochs: 2, batchSize: 8 },
+      },
+      gan: {
+        hidden: [16, 16, 16],
+        discriminatorHidden: [16, 8],
+        batchSize: 8,
+        iterations: 30,
+        checkpointEvery: 10,
+      },
+      advd: { layers: [8, 4], dropout: [0.5, 0.25], epochs: 2, batchSize: 8, patience: 2 },
+      evaluation: { gradcam: { count: 1 } },
+      backend: 'cpu',
+    };
+    await writeFile(join(dir, 'tiny.yaml'), YAML.stringify(config));
+    await writeFile(join(dir, 'bad.yaml'), YAML.stringify({ ...config, gan: { iterations: -5 } }));
+  });
+
+  after(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('runs the experiment to its report and prints a JSON summary', async () => {
+    const result = await sfe('run', 'tiny.yaml', '--json');
+    assert.equal(result.code, 0, result.stderr);
+    const summary = JSON.parse(result.stdout) as RunSummary;
+    assert.equal(summary.status, 'COMPLETED');
+    assert.equal(summary.experimentId, 'tiny-demo');
+    assert.equal(summary.report, join(dir, 'runs', 'experiments', 'tiny-demo', 'report.html'));
+    assert.ok(existsSync(summary.report), 'the report file exists');
+    assert.ok(existsSync(summary.metrics), 'metrics.json exists');
+    assert.equal(summary.stages.length, 7);
+    assert.equal(typeof summary.headline.detectionAuroc, 'number');
+    assert.match(result.stderr, /local Temporal dev server/);
+  });
+
+  it('status, report and list read the finished run back from the persisted history', async () => {
+    const status = await sfe('status', 'tiny-demo', '--json');
+    assert.equal(status.code, 0, status.stderr);
+    assert.equal((JSON.parse(status.stdout) as { status: string }).status, 'COMPLETED');
+    const report = await sfe('report', 'tiny-demo');
+    assert.equal(report.code, 0, report.stderr);
+    assert.match(report.stdout, /report: .*tiny-demo\/report\.html/);
+    const list = await sfe('list', '--status', 'completed', '--json');
+    assert.equal(list.code, 0, list.stderr);
+    const rows = JSON.parse(list.stdout) as { experimentId: string }[];
+    assert.ok(
+      rows.some((r) => r.experimentId === 'tiny-demo'),
+      list.stdout,
+    );
+  });
+
+  it('running the same config again reuses every stage', async () => {
+    const result = await sfe('run', 'tiny.yaml', '--json');
+    assert.equal(result.code, 0, result.stderr);
+    const summary = JSON.parse(result.stdout) as RunSummary;
+    assert.deepEqual(
+      summary.stages.map((s) => s.cached),
+      [true, true, true, true, true, true, true],
+    );
+  });
+
+  it('a bad config exits 1 naming the field, before anything starts', async () => {
+    const result = await sfe('run', 'bad.yaml');
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /bad\.yaml: gan\.iterations: expected .*found -5/);
+    assert.doesNotMatch(result.stderr, /dev server/);
+  });
+
+  it('an unknown experiment is reported, not crashed on', async () => {
+    const result = await sfe('status', 'no-such-experiment');
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /no-such-experiment/);
+  });
+});

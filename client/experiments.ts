@@ -77,6 +77,8 @@ export interface ExperimentView {
   progress: StageProgress | undefined;
   /** The attempt number of the running stage (above 1 after a worker died or an error). */
   attempt: number | undefined;
+  /** The identity of the worker that last ran the running stage, e.g. `sfe-gpu-worker@4242`. */
+  worker: string | undefined;
   result: ExperimentResult | undefined;
   failure: string | undefined;
   startTime: Date;
@@ -93,6 +95,7 @@ export async function viewExperiment(handle: ExperimentHandle): Promise<Experime
     state: undefined,
     progress: undefined,
     attempt: undefined,
+    worker: undefined,
     result: undefined,
     failure: undefined,
     startTime: description.startTime,
@@ -104,6 +107,7 @@ export async function viewExperiment(handle: ExperimentHandle): Promise<Experime
     const details = pending?.heartbeatDetails?.payloads?.[0];
     if (details) view.progress = defaultPayloadConverter.fromPayload<StageProgress>(details);
     view.attempt = pending?.attempt ?? undefined;
+    view.worker = pending?.lastWorkerIdentity || undefined;
     if (pending?.lastFailure?.message)
       view.failure = `last attempt failed: ${pending.lastFailure.message}`;
   } else if (status === 'COMPLETED') {

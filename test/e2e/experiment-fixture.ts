@@ -19,6 +19,8 @@ export interface Deployment {
   queues: { cpu: string; gpu: string };
   logDir: string;
   startWorker(role: 'cpu' | 'gpu'): WorkerProcess;
+  /** The worker process behind a Temporal worker identity (`sfe-gpu-worker@<pid>`). */
+  workerOf(identity: string): WorkerProcess;
   /** A tiny demo experiment whose artifacts live under `s3://bucket/<prefix>`. */
   config(
     name: string,
@@ -70,6 +72,12 @@ export async function startDeployment(): Promise<Deployment> {
       });
       void worker.exited.then(() => closeSync(log));
       workers.push(worker);
+      return worker;
+    },
+    workerOf(identity) {
+      const pid = Number(identity.split('@')[1]);
+      const worker = workers.find((w) => w.pid === pid);
+      if (!worker) throw new Error(`no worker process of ours is ${identity}`);
       return worker;
     },
     config(name, prefix, overrides = {}) {

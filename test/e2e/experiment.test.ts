@@ -84,18 +84,56 @@ describe('experiment workflow end to end (dev server, versitygw, worker processe
     assert.deepEqual(again.headline, first.headline);
   });
 
-  it('survives a GPU worker killed mid-training, resuming from its checkpoint with identical results', async () => {
-    const config = d.config('e2e-killed', 'killed', {
-      gan: {
-        hidden: [128, 128, 128],
-        discriminatorHidden: [64, 32],
-        batchSize: 8,
-        iterations: 400,
-        checkpointEvery: 25,
-        lr: 0.001,
-      },
-    });
-    const reference = await (
+  /** Waits until the GAN stage is between `from` and `to` iterations; returns its worker's identity. */
+  async function waitForGan(
+    handle: ExperimentHandle,
+    from: number,
+    to: number,
+  ): Promise<{ worker: string; done: number }> {
+    for (;;) {
+      const view = await viewExperiment(handle);
+      assert.equal(
+        view.status,
+        'RUNNING',
+        `experiment ended before the interruption: ${view.failure ?? ''}`,
+      );
+      const p = view.progress;
+      if (
+        view.state?.stage === 'gan' &&
+        p?.unit === 'iterations' &&
+        p.done >= from &&
+        view.worker
+      ) {
+        assert.ok(p.done < to, `the GAN ran past ${to} iterations before the test caught it`);
+        return { worker: view.worker, done: p.done };
+      }
+      await sleep(50);
+    }
+  }
+
+  const slowGan = {
+    gan: {
+      hidden: [128, 128, 128],
+      discriminatorHidden: [64, 32],
+      batchSize: 8,
+      iterations: 400,
+      checkpointEvery: 25,
+      lr: 0.001,
+    },
+  };
+  let reference: ExperimentResult;
+  const ganOf = (r: ExperimentResult) => r.stages.find((s) => s.stage === 'gan')!;
+
+  async function checkpointIterations(prefix: string, result: ExperimentResult): Promise<number[]> {
+    const keys = await (await store(d, prefix)).list(`${ganOf(result).key}/checkpoints/`);
+    return keys
+      .filter((k) => k.endsWith('MANIFEST.json'))
+      .map((k) => Number(/iter-(\d+)/.exec(k)![1]));
+  }
+
+  it('survives a GPU worker killed (SIGKILL) mid-training, resuming from its checkpoint with identical results', async () => {
+    const config = d.config('e2e-killed', 'killed', slowGan);
+    reference = await (
       await launch(d, {
         ...config,
         name: 'e2e-uninterrupted',
@@ -103,38 +141,47 @@ describe('experiment workflow end to end (dev server, versitygw, worker processe
       })
     ).result();
 
-    const gpu = d.startWorker('gpu');
     const handle = await launch(d, config);
-    let killedAt = -1;
-    while (killedAt < 0) {
-      const view = await viewExperiment(handle);
-      assert.equal(
-        view.status,
-        'RUNNING',
-        `experiment ended before the kill: ${view.failure ?? ''}`,
-      );
-      const p = view.progress;
-      if (view.state?.stage === 'gan' && p?.unit === 'iterations' && p.done >= 60 && p.done < 350) {
-        gpu.kill('SIGKILL');
-        killedAt = p.done;
-      }
-      await sleep(50);
-    }
-    // The worker of the first test still serves the GPU queue: the retry lands there.
+    const running = await waitForGan(handle, 60, 350);
+    d.workerOf(running.worker).kill('SIGKILL');
+    d.startWorker('gpu');
     const resumed = await handle.result();
-    const killedStore = await store(d, 'killed');
-    const checkpoints = (await killedStore.list(`${resumed.stages[3]!.key}/checkpoints/`)).filter(
-      (k) => k.endsWith('MANIFEST.json'),
+    const checkpoints = await checkpointIterations('killed', resumed);
+    assert.ok(
+      checkpoints.some((i) => i >= 50 && i <= running.done),
+      `a checkpoint before the kill at ${running.done}: ${checkpoints}`,
     );
-    assert.ok(checkpoints.length >= 2, `checkpoints were written (${checkpoints.length})`);
-    const gan = (r: ExperimentResult) => r.stages.find((s) => s.stage === 'gan')!;
     assert.equal(
-      gan(resumed).digest,
-      gan(reference).digest,
+      ganOf(resumed).digest,
+      ganOf(reference).digest,
       'the resumed GAN ends with the same weights',
     );
     assert.deepEqual(resumed.headline, reference.headline);
-    assert.ok(killedAt > 0);
+  });
+
+  it('a GPU worker stopped with SIGTERM checkpoints the running training where it stands, and the retry resumes there', async () => {
+    const handle = await launch(d, d.config('e2e-sigterm', 'sigterm', slowGan));
+    const running = await waitForGan(handle, 40, 350);
+    const worker = d.workerOf(running.worker);
+    worker.kill('SIGTERM');
+    const stoppedIn = Date.now();
+    await worker.exited;
+    assert.ok(
+      Date.now() - stoppedIn < 30_000,
+      'the worker stopped within its grace time and one iteration',
+    );
+    d.startWorker('gpu');
+    const resumed = await handle.result();
+    const checkpoints = await checkpointIterations('sigterm', resumed);
+    assert.ok(
+      checkpoints.some((i) => i % 25 !== 0 && i >= running.done),
+      `an off-schedule checkpoint written at the interruption (after ${running.done}): ${checkpoints}`,
+    );
+    assert.equal(
+      ganOf(resumed).digest,
+      ganOf(reference).digest,
+      'same weights as the uninterrupted run',
+    );
   });
 
   it('fails fast, without retries, when a data folder is missing, naming the field and the path', async () => {

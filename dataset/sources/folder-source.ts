@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Problem } from '../manifest.js';
 import {
   errorText,
+  readInBatches,
   type ImageSource,
   type ReadResult,
   type SourceListing,
@@ -49,11 +50,8 @@ export class FolderSource implements ImageSource {
     return path.join(this.root, ...relative.split('/'));
   }
 
-  async *read(paths: readonly string[]): AsyncIterable<ReadResult> {
-    for (let start = 0; start < paths.length; start += READ_CONCURRENCY) {
-      const batch = paths.slice(start, start + READ_CONCURRENCY);
-      yield* await Promise.all(batch.map((p) => this.readOne(p)));
-    }
+  read(paths: readonly string[]): AsyncIterable<ReadResult> {
+    return readInBatches(paths, READ_CONCURRENCY, (path) => this.readOne(path));
   }
 
   private async readOne(relative: string): Promise<ReadResult> {

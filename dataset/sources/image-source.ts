@@ -28,3 +28,14 @@ export interface ImageSource {
 export function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/** Reads `paths` a few at a time (bounded memory and open files), yielding results in order. */
+export async function* readInBatches(
+  paths: readonly string[],
+  concurrency: number,
+  readOne: (path: string) => Promise<ReadResult>,
+): AsyncIterable<ReadResult> {
+  for (let start = 0; start < paths.length; start += concurrency) {
+    yield* await Promise.all(paths.slice(start, start + concurrency).map(readOne));
+  }
+}

@@ -1,6 +1,7 @@
 import type { ArtifactStore } from '../../store/artifact-store.js';
 import {
   errorText,
+  readInBatches,
   type ImageSource,
   type ReadResult,
   type SourceListing,
@@ -32,11 +33,8 @@ export class StoreSource implements ImageSource {
     return `${this.root.replace(/\/$/, '')}/${key}`;
   }
 
-  async *read(paths: readonly string[]): AsyncIterable<ReadResult> {
-    for (let start = 0; start < paths.length; start += READ_CONCURRENCY) {
-      const batch = paths.slice(start, start + READ_CONCURRENCY);
-      yield* await Promise.all(batch.map((key) => this.readOne(key)));
-    }
+  read(paths: readonly string[]): AsyncIterable<ReadResult> {
+    return readInBatches(paths, READ_CONCURRENCY, (path) => this.readOne(path));
   }
 
   private async readOne(key: string): Promise<ReadResult> {

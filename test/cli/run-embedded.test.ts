@@ -4,6 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import YAML from 'yaml';
+import { tinyDemoConfig } from '../fixtures/tiny-demo-config.js';
 import { runSfe } from './run-sfe.js';
 
 interface RunSummary {
@@ -32,27 +33,7 @@ describe('sfe run on the embedded defaults (child processes)', function () {
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'sfe-embedded-'));
-    const config = {
-      name: 'tiny-demo',
-      seed: 5,
-      data: { kind: 'demo', classes: 2, imageSize: 16, sampling: { imagesPerClass: 8 } },
-      split: { augmentation: { enabled: false } },
-      targetModel: {
-        kind: 'small-cnn',
-        inputSize: 16,
-        training: { filters: [4, 8], epochs: 2, batchSize: 8 },
-      },
-      gan: {
-        hidden: [16, 16, 16],
-        discriminatorHidden: [16, 8],
-        batchSize: 8,
-        iterations: 30,
-        checkpointEvery: 10,
-      },
-      advd: { layers: [8, 4], dropout: [0.5, 0.25], epochs: 2, batchSize: 8, patience: 2 },
-      evaluation: { gradcam: { count: 1 } },
-      backend: 'cpu',
-    };
+    const config = { ...tinyDemoConfig('tiny-demo'), seed: 5 };
     await writeFile(join(dir, 'tiny.yaml'), YAML.stringify(config));
     await writeFile(join(dir, 'bad.yaml'), YAML.stringify({ ...config, gan: { iterations: -5 } }));
   });

@@ -7,6 +7,7 @@ import { openCluster, type Cluster } from '../../client/cluster.js';
 import type { ExperimentConfigInput } from '../../config/experiment-schema.js';
 import { createS3Client, ensureBucket } from '../../store/s3-store.js';
 import { spawnWorkerProcess, type WorkerProcess } from '../../workers/worker-process.js';
+import { tinyDemoConfig } from '../fixtures/tiny-demo-config.js';
 import { s3TestEndpoint, temporalTestAddress } from '../setup/services.js';
 
 /**
@@ -82,27 +83,7 @@ export async function startDeployment(): Promise<Deployment> {
     },
     config(name, prefix, overrides = {}) {
       return {
-        name,
-        seed: 3,
-        data: { kind: 'demo', classes: 2, imageSize: 16, sampling: { imagesPerClass: 10 } },
-        split: { augmentation: { enabled: false } },
-        targetModel: {
-          kind: 'small-cnn',
-          inputSize: 16,
-          training: { filters: [4, 8], epochs: 3, batchSize: 8 },
-        },
-        featureExtraction: { batchSize: 16 },
-        gan: {
-          hidden: [16, 16, 16],
-          discriminatorHidden: [16, 8],
-          batchSize: 8,
-          iterations: 60,
-          checkpointEvery: 10,
-          lr: 0.001,
-        },
-        advd: { layers: [8, 4], dropout: [0.5, 0.25], epochs: 3, batchSize: 8, patience: 2 },
-        evaluation: { gradcam: { count: 2 } },
-        backend: 'cpu',
+        ...tinyDemoConfig(name),
         storage: { uri: `s3://${bucket}/${prefix}` },
         temporal: { taskQueues: queues, heartbeatTimeoutSeconds: 5 },
         ...overrides,

@@ -108,6 +108,11 @@ export function runDatasetStage(
     ctx,
     { stage: 'dataset', config: section, inputs: [], force },
     async (prefix) => {
+      if (config.data.kind !== 'demo' && config.data.adversarialFrom === 'filtration') {
+        throw new InputError(
+          'data.adversarialFrom: "filtration" (adversarial images chosen by the target model) is not built yet; give data.adversarialRoot',
+        );
+      }
       await checkLocalRoots(config.data);
       const demo =
         config.data.kind === 'demo' ? await publishDemoWorld(ctx, config.data) : undefined;

@@ -8,3 +8,9 @@ export {
   reportStage,
   targetModelStage,
 } from './stages.js';
+export {
+  loadSweepRecords,
+  prepareTrial,
+  recordSweepTrial,
+  writeSweepReport,
+} from './sweep-activities.js';

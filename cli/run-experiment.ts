@@ -8,8 +8,8 @@ import {
 import type { ExperimentConfig } from '../config/experiment-schema.js';
 import { configHash, loadConfig } from '../config/load-config.js';
 import { stagesFrom, type StageName } from '../pipeline/stage-ref.js';
-import { startWorkerHost, type WorkerHost } from '../workers/host.js';
-import { spawnWorkerProcess, type WorkerProcess } from '../workers/worker-process.js';
+import { startWorkerHost } from '../workers/host.js';
+import { spawnWorkerProcess } from '../workers/worker-process.js';
 import type { CommandIo } from './command.js';
 import { clusterOptionsOf } from './cluster-options.js';
 import { printHeadline, printJsonSummary } from './print-result.js';
@@ -23,7 +23,7 @@ export interface RunOptions {
   force: StageName | undefined;
 }
 
-type Runtime = Pick<ExperimentConfig, 'backend'> & {
+export type Runtime = Pick<ExperimentConfig, 'backend'> & {
   temporal: Pick<ExperimentConfig['temporal'], 'taskQueues'>;
 };
 
@@ -32,10 +32,56 @@ export function isEmbedded(address: string | undefined): boolean {
   return (address ?? process.env.TEMPORAL_ADDRESS) === undefined;
 }
 
+export interface EmbeddedWorkers {
+  /** Aborted when the workers stop by themselves (Ctrl-C, SIGTERM). */
+  stopped: AbortSignal;
+  stop(): Promise<void>;
+}
+
 /**
- * Watches an experiment to its end and prints the outcome; in embedded mode it also hosts the
- * workers, which Ctrl-C stops (a running training checkpoints) before the process exits.
+ * The workers of embedded mode: the CPU worker (and every workflow) in this process, the GPU
+ * worker in a child process, where a training blocking its event loop cannot starve the rest.
+ * Ctrl-C stops both; a running training checkpoints first.
  */
+export async function hostEmbeddedWorkers(
+  cluster: Cluster,
+  runtime: Runtime,
+  io: CommandIo,
+): Promise<EmbeddedWorkers> {
+  io.err(
+    `[sfe] local Temporal dev server at ${cluster.address}; CPU worker in this process, GPU worker in a child process\n`,
+  );
+  const stopped = new AbortController();
+  const workers = await startWorkerHost({
+    address: cluster.address,
+    namespace: cluster.namespace,
+    backend: runtime.backend,
+    shutdownGraceSeconds: 5,
+    // Failed attempts show in the progress line; the SDK's stack traces would bury it.
+    logLevel: 'ERROR',
+    queues: [{ role: 'cpu', taskQueue: runtime.temporal.taskQueues.cpu, slots: 2 }],
+    log: (line) => io.err(`${line}\n`),
+  });
+  const gpuWorker = spawnWorkerProcess({
+    address: cluster.address,
+    namespace: cluster.namespace,
+    queue: { role: 'gpu', taskQueue: runtime.temporal.taskQueues.gpu, slots: 1 },
+    backend: runtime.backend,
+    graceSeconds: 5,
+    logLevel: 'ERROR',
+  });
+  void workers.done.then(() => stopped.abort());
+  void gpuWorker.exited.then(() => stopped.abort());
+  return {
+    stopped: stopped.signal,
+    async stop() {
+      workers.shutdown();
+      await Promise.all([workers.done, gpuWorker.stop()]);
+    },
+  };
+}
+
+/** Watches an experiment to its end and prints the outcome, hosting the workers when embedded. */
 export async function followExperiment(
   cluster: Cluster,
   handle: ExperimentHandle,
@@ -44,36 +90,9 @@ export async function followExperiment(
   io: CommandIo,
   json: boolean,
 ): Promise<number> {
-  let workers: WorkerHost | undefined;
-  let gpuWorker: WorkerProcess | undefined;
-  const stop = new AbortController();
+  const workers = embedded ? await hostEmbeddedWorkers(cluster, runtime, io) : undefined;
   try {
-    if (embedded) {
-      io.err(
-        `[sfe] local Temporal dev server at ${cluster.address}; CPU worker in this process, GPU worker in a child process\n`,
-      );
-      workers = await startWorkerHost({
-        address: cluster.address,
-        namespace: cluster.namespace,
-        backend: runtime.backend,
-        shutdownGraceSeconds: 5,
-        // Failed attempts show in the progress line; the SDK's stack traces would bury it.
-        logLevel: 'ERROR',
-        queues: [{ role: 'cpu', taskQueue: runtime.temporal.taskQueues.cpu, slots: 2 }],
-        log: (line) => io.err(`${line}\n`),
-      });
-      gpuWorker = spawnWorkerProcess({
-        address: cluster.address,
-        namespace: cluster.namespace,
-        queue: { role: 'gpu', taskQueue: runtime.temporal.taskQueues.gpu, slots: 1 },
-        backend: runtime.backend,
-        graceSeconds: 5,
-        logLevel: 'ERROR',
-      });
-      void workers.done.then(() => stop.abort());
-      void gpuWorker.exited.then(() => stop.abort());
-    }
-    const view = await watchExperiment(handle, io, stop.signal);
+    const view = await watchExperiment(handle, io, workers?.stopped);
     if (view.status === 'RUNNING') {
       io.err(`[sfe] stopped; continue with: sfe resume ${handle.workflowId}\n`);
       return 130;
@@ -86,8 +105,7 @@ export async function followExperiment(
       );
     return view.status === 'COMPLETED' ? 0 : 1;
   } finally {
-    workers?.shutdown();
-    await Promise.all([workers?.done, gpuWorker?.stop()]);
+    await workers?.stop();
   }
 }
 

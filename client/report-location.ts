@@ -3,16 +3,22 @@ import { fileURLToPath } from 'node:url';
 import { publishedReportKeys } from '../pipeline/stages/report-stage.js';
 import { openStore } from '../store/open-store.js';
 
-/** Where a person opens an experiment's report: a file path for a local store, else its URI. */
+/** Where a person opens a key of the store: a file path for a local store, else its URI. */
+export function reportLocationOf(storageUri: string, key: string): string {
+  const store = openStore(storageUri);
+  return store.uri.startsWith('file://')
+    ? path.join(fileURLToPath(store.uri), key)
+    : `${store.uri.replace(/\/$/, '')}/${key}`;
+}
+
+/** Where an experiment's report and metrics are. */
 export function reportLocation(
   storageUri: string,
   experimentId: string,
 ): { html: string; metrics: string } {
-  const store = openStore(storageUri);
   const keys = publishedReportKeys(experimentId);
-  const at = (key: string) =>
-    store.uri.startsWith('file://')
-      ? path.join(fileURLToPath(store.uri), key)
-      : `${store.uri.replace(/\/$/, '')}/${key}`;
-  return { html: at(keys.html), metrics: at(keys.metrics) };
+  return {
+    html: reportLocationOf(storageUri, keys.html),
+    metrics: reportLocationOf(storageUri, keys.metrics),
+  };
 }

@@ -14,13 +14,14 @@ export function compareByObjective(
   b: { index: number; objective: number | null },
   direction: Direction,
 ): number {
-  const aHas = hasObjective(a.objective);
-  const bHas = hasObjective(b.objective);
-  if (aHas !== bHas) return aHas ? -1 : 1;
-  if (aHas && bHas && a.objective !== b.objective) {
-    const better =
-      direction === 'maximize' ? b.objective! - a.objective! : a.objective! - b.objective!;
-    return better;
+  const x = a.objective;
+  const y = b.objective;
+  const xHas = hasObjective(x);
+  const yHas = hasObjective(y);
+  if (xHas !== yHas) return xHas ? -1 : 1;
+  if (xHas && yHas && x !== y) {
+    const aBetter = direction === 'maximize' ? x > y : x < y;
+    return aBetter ? -1 : 1;
   }
   return a.index - b.index;
 }

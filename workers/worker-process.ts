@@ -12,6 +12,7 @@ export interface WorkerProcess {
   /** SIGTERM: the worker drains, a running training checkpoints, then it exits. */
   stop(): Promise<number | string>;
   kill(signal: NodeJS.Signals): void;
+  alive(): boolean;
 }
 
 export interface WorkerProcessOptions {
@@ -72,5 +73,6 @@ export function spawnWorkerProcess(options: WorkerProcessOptions): WorkerProcess
       return exited;
     },
     kill: (signal) => child.kill(signal),
+    alive: () => child.exitCode === null && child.signalCode === null,
   };
 }

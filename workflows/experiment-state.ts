@@ -19,8 +19,9 @@ export interface ExperimentState {
 export interface ExperimentResult {
   experimentId: string;
   configHash: string;
-  /** Store key of the report folder: `<key>/report.html` and `<key>/metrics.json`. */
-  reportKey: string;
+  /** Store key of the report folder (`<key>/report.html`, `<key>/metrics.json`); null when the
+   * run stopped before the report stage (`stopAfter`). */
+  reportKey: string | null;
   storageUri: string;
   headline: Record<string, unknown>;
   stages: StageRef[];

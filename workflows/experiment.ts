@@ -25,6 +25,8 @@ export interface ExperimentInput {
   };
   /** Stages to recompute even when cached (`--force STAGE` lists it and everything after it). */
   force: StageName[];
+  /** End after this stage (a sweep computes the stages its trials share once, up front). */
+  stopAfter?: StageName;
 }
 
 export const progressQuery = defineQuery<ExperimentState>('progress');
@@ -120,6 +122,7 @@ export async function experimentWorkflow(input: ExperimentInput): Promise<Experi
       });
       done[stage] = ref;
       state.stages.push(ref);
+      if (stage === input.stopAfter) break;
     }
   } catch (err) {
     if (isCancellation(err)) {
@@ -134,13 +137,12 @@ export async function experimentWorkflow(input: ExperimentInput): Promise<Experi
   }
 
   finish('completed', null);
-  const report = done.report!;
   return {
     experimentId: input.experimentId,
     configHash: input.configHash,
-    reportKey: report.key,
+    reportKey: done.report?.key ?? null,
     storageUri: input.config.storage.uri,
-    headline: report.summary,
+    headline: done.report?.summary ?? {},
     stages: state.stages,
   };
 }

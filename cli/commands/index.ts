@@ -8,6 +8,14 @@ import { report } from './report.js';
 import { resume } from './resume.js';
 import { run } from './run.js';
 import { status } from './status.js';
+import {
+  sweepCancel,
+  sweepLeaderboard,
+  sweepResume,
+  sweepRun,
+  sweepSchedule,
+  sweepStatus,
+} from './sweep.js';
 import { watch } from './watch.js';
 import { worker } from './worker.js';
 
@@ -21,6 +29,12 @@ export const COMMANDS: readonly Command[] = [
   resume,
   report,
   worker,
+  sweepRun,
+  sweepStatus,
+  sweepLeaderboard,
+  sweepCancel,
+  sweepResume,
+  sweepSchedule,
   configValidate,
   configShow,
   dataFetch,

@@ -73,7 +73,10 @@ export async function restoreGanCheckpoint(
         `checkpoint ${checkpointPrefix} is for d=${meta.dim}, the trainer for d=${trainer.dim}`,
       );
     }
-    if (JSON.stringify(meta.options) !== JSON.stringify(trainer.options)) {
+    // `iterations` only says where training stops: a run with a larger budget may go on from a
+    // shorter one's checkpoint (successive halving promotes trials that way).
+    const dynamics = (o: typeof meta.options) => JSON.stringify({ ...o, iterations: undefined });
+    if (dynamics(meta.options) !== dynamics(trainer.options)) {
       throw new Error(
         `checkpoint ${checkpointPrefix} was trained with other GAN options: ${JSON.stringify(meta.options)}`,
       );
@@ -92,14 +95,16 @@ export async function restoreGanCheckpoint(
   }
 }
 
-/** The prefix of the newest committed checkpoint of a training, or null if none. */
+/** The prefix of the newest committed checkpoint of a training (at most `maxIteration`), or null. */
 export async function latestGanCheckpoint(
   store: ArtifactStore,
   runPrefix: string,
+  maxIteration = Infinity,
 ): Promise<string | null> {
-  const manifests = (await store.list(joinKey(runPrefix, 'checkpoints/'))).filter(
-    (key) => /\/iter-\d{9}\/[^/]+$/.test(key) && key.endsWith(`/${MANIFEST_NAME}`),
-  );
+  const manifests = (await store.list(joinKey(runPrefix, 'checkpoints/'))).filter((key) => {
+    const iteration = /\/iter-(\d{9})\/[^/]+$/.exec(key)?.[1];
+    return iteration !== undefined && Number(iteration) <= maxIteration && key.endsWith(`/${MANIFEST_NAME}`);
+  });
   const newest = manifests.sort().at(-1);
   return newest === undefined ? null : newest.slice(0, -(MANIFEST_NAME.length + 1));
 }

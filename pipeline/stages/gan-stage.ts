@@ -11,6 +11,7 @@ import { GanTrainer, type FeatureMap, type GeneratorRole } from '../../ml/gan/ga
 import { buildGenerator } from '../../ml/gan/generator.js';
 import type { LossHistory } from '../../ml/gan/loss-history.js';
 import type { ArtifactStore } from '../../store/artifact-store.js';
+import { stageKey } from '../../store/content-address.js';
 import { committedManifest } from '../artifact-json.js';
 import { runCachedStage } from '../cached-stage.js';
 import { gatherFeatures, pairedRows, readFeatureTable } from '../feature-table.js';
@@ -40,12 +41,33 @@ function ganOptionsOf(config: ExperimentConfig): GanOptions {
   return GanOptionsSchema.parse(options);
 }
 
+/**
+ * Where a training's checkpoints live: keyed like the stage but without the iteration budget, so
+ * that a longer run of the same training (a trial promoted by successive halving) goes on from
+ * where a shorter one stopped instead of starting again.
+ */
+function checkpointPrefix(
+  ctx: StageContext,
+  config: ExperimentConfig,
+  inputs: { dataset: StageRef; features: StageRef },
+): string {
+  const { checkpointEvery: _checkpointEvery, iterations: _iterations, ...dynamics } = config.gan;
+  return stageKey({
+    stage: 'gan-checkpoints',
+    config: dynamics,
+    inputDigests: [inputs.dataset.digest, inputs.features.digest],
+    codeVersion: ctx.codeVersion,
+  });
+}
+
 async function train(
   ctx: StageContext,
   config: ExperimentConfig,
   inputs: { dataset: StageRef; features: StageRef },
   prefix: string,
+  fresh: boolean,
 ) {
+  const checkpoints = checkpointPrefix(ctx, config, inputs);
   const table = await readFeatureTable(ctx.store, inputs.features);
   const pairs = pairedRows(
     table,
@@ -61,7 +83,10 @@ async function train(
   const options = ganOptionsOf(config);
   const trainer = new GanTrainer(data, options, config.gan.seed);
   try {
-    let checkpointKey = await latestGanCheckpoint(ctx.store, prefix);
+    // A forced rerun starts from scratch rather than trusting earlier checkpoints.
+    let checkpointKey = fresh
+      ? null
+      : await latestGanCheckpoint(ctx.store, checkpoints, options.iterations);
     if (checkpointKey !== null) {
       const from = await restoreGanCheckpoint(ctx.store, checkpointKey, trainer);
       ctx.log(`gan: resuming from iteration ${from} (${checkpointKey})`);
@@ -70,7 +95,7 @@ async function train(
     await trainer.run({
       checkpointEvery: config.gan.checkpointEvery,
       onCheckpoint: async () => {
-        checkpointKey = await saveGanCheckpoint(ctx.store, prefix, trainer);
+        checkpointKey = await saveGanCheckpoint(ctx.store, checkpoints, trainer);
       },
       onIteration: async (iteration, losses) => {
         ctx.progress({
@@ -81,12 +106,15 @@ async function train(
           ...(checkpointKey ? { checkpointKey } : {}),
         });
         if (ctx.signal.aborted && iteration < total) {
-          checkpointKey = await saveGanCheckpoint(ctx.store, prefix, trainer);
+          checkpointKey = await saveGanCheckpoint(ctx.store, checkpoints, trainer);
           ctx.progress({ unit: 'iterations', done: iteration, total, checkpointKey });
           throw new TrainingInterruptedError(iteration);
         }
       },
     });
+    if (!checkpointKey?.endsWith(`iter-${String(trainer.iteration).padStart(9, '0')}`)) {
+      checkpointKey = await saveGanCheckpoint(ctx.store, checkpoints, trainer);
+    }
     const state = await trainer.exportState();
     const generators = Object.fromEntries(
       Object.entries(state.tensors).filter(([name]) => ROLES.some((r) => name.startsWith(`${r}/`))),
@@ -128,7 +156,7 @@ export function runGanStage(
   return runCachedStage(
     ctx,
     { stage: 'gan', config: section, inputs: [inputs.dataset, inputs.features], force },
-    (prefix) => train(ctx, config, inputs, prefix),
+    (prefix) => train(ctx, config, inputs, prefix, force),
   );
 }
 

@@ -20,6 +20,8 @@ export interface Deployment {
   queues: { cpu: string; gpu: string };
   logDir: string;
   startWorker(role: 'cpu' | 'gpu'): WorkerProcess;
+  /** The GPU worker processes still running, oldest first. */
+  gpuWorkers(): WorkerProcess[];
   /** The worker process behind a Temporal worker identity (`sfe-gpu-worker@<pid>`). */
   workerOf(identity: string): WorkerProcess;
   /** A tiny demo experiment whose artifacts live under `s3://bucket/<prefix>`. */
@@ -54,6 +56,7 @@ export async function startDeployment(): Promise<Deployment> {
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   };
   const workers: WorkerProcess[] = [];
+  const gpu: WorkerProcess[] = [];
   return {
     cluster,
     bucket,
@@ -73,7 +76,11 @@ export async function startDeployment(): Promise<Deployment> {
       });
       void worker.exited.then(() => closeSync(log));
       workers.push(worker);
+      if (role === 'gpu') gpu.push(worker);
       return worker;
+    },
+    gpuWorkers() {
+      return gpu.filter((w) => w.alive());
     },
     workerOf(identity) {
       const pid = Number(identity.split('@')[1]);

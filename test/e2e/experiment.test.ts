@@ -55,7 +55,7 @@ describe('experiment workflow end to end (dev server, versitygw, worker processe
       ]),
     );
     const s = await store(d, 'first');
-    const report = await readManifest(s, first.reportKey);
+    const report = await readManifest(s, first.reportKey!);
     assert.ok(report, 'the report artifact is committed');
     const html = new TextDecoder().decode(await s.get('experiments/e2e-first/report.html'));
     assert.match(html, /<table/);
@@ -125,7 +125,9 @@ describe('experiment workflow end to end (dev server, versitygw, worker processe
   const ganOf = (r: ExperimentResult) => r.stages.find((s) => s.stage === 'gan')!;
 
   async function checkpointIterations(prefix: string, result: ExperimentResult): Promise<number[]> {
-    const keys = await (await store(d, prefix)).list(`${ganOf(result).key}/checkpoints/`);
+    // Each test stores under its own prefix, so it holds this one training's checkpoints only.
+    assert.ok(ganOf(result));
+    const keys = await (await store(d, prefix)).list('stages/gan-checkpoints/');
     return keys
       .filter((k) => k.endsWith('MANIFEST.json'))
       .map((k) => Number(/iter-(\d+)/.exec(k)![1]));

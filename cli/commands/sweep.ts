@@ -1,3 +1,5 @@
+import type { Cluster } from '../../client/cluster.js';
+import type { SweepHandle } from '../../client/sweeps.js';
 import type { Command, CommandIo, ParsedArgs } from '../command.js';
 import { UsageError } from '../command.js';
 import { CLUSTER_OPTIONS, clusterOptionsOf } from '../cluster-options.js';
@@ -6,7 +8,7 @@ import { CLUSTER_OPTIONS, clusterOptionsOf } from '../cluster-options.js';
 async function withCluster<T>(
   args: ParsedArgs,
   address: string | undefined,
-  body: (c: import('../../client/cluster.js').Cluster) => Promise<T>,
+  body: (c: Cluster) => Promise<T>,
 ): Promise<T> {
   const { openCluster } = await import('../../client/cluster.js');
   const options = clusterOptionsOf({
@@ -21,9 +23,8 @@ async function withCluster<T>(
   }
 }
 
-async function sweepHandle(cluster: import('../../client/cluster.js').Cluster, id: string) {
-  const { sweepWorkflow } = await import('../../workflows/index.js');
-  return cluster.client.workflow.getHandle<typeof sweepWorkflow>(id);
+function sweepHandle(cluster: Cluster, id: string): SweepHandle {
+  return cluster.client.workflow.getHandle(id);
 }
 
 /** Follows a sweep to its end (hosting workers when embedded) and prints the leaderboard. */

@@ -16,6 +16,7 @@ const BENCHES: Record<string, () => Promise<BenchResult[]>> = {
     (await import('./feature-extraction.js')).benchFeatureExtraction('cpu'),
   'gan-training-wasm': async () => (await import('./gan-training.js')).benchGanTraining(['wasm']),
   'gan-training-cpu': async () => (await import('./gan-training.js')).benchGanTraining(['cpu']),
+  'sweep-scaling': async () => (await import('./sweep-scaling.js')).benchSweepScaling(),
 };
 
 const RESULT_LINE = 'BENCH_RESULTS ';

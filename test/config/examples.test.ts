@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { readdir } from 'node:fs/promises';
+import { loadSweep } from '../../client/sweeps.js';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig, parseConfig } from '../../config/load-config.js';
@@ -16,11 +17,23 @@ describe('example configs', () => {
   });
 
   it('every file validates, and its resolved form validates to itself', async () => {
-    const files = await readdir(CONFIGS);
+    const files = (await readdir(CONFIGS, { withFileTypes: true }))
+      .filter((entry) => entry.isFile())
+      .map((entry) => entry.name);
     assert.ok(files.length > 0);
     for (const name of files) {
       const config = await loadConfig(join(CONFIGS, name));
       assert.deepEqual(parseConfig(JSON.parse(JSON.stringify(config)), name), config, name);
+    }
+  });
+
+  it('every sweep spec in configs/sweeps loads, with a valid base config', async () => {
+    const folder = join(CONFIGS, 'sweeps');
+    const files = await readdir(folder);
+    assert.ok(files.length > 0);
+    for (const name of files) {
+      const sweep = await loadSweep(join(folder, name));
+      assert.ok(sweep.spec.trials > 0, name);
     }
   });
 

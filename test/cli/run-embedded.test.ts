@@ -89,6 +89,32 @@ describe('sfe run on the embedded defaults (child processes)', function () {
     assert.doesNotMatch(result.stderr, /dev server/);
   });
 
+  it('sfe sweep run on the embedded defaults ranks its trials and writes the sweep page', async () => {
+    const spec = {
+      name: 'tiny-sweep',
+      seed: 4,
+      base: { ...tinyDemoConfig('unused'), name: undefined },
+      space: { 'gan.lr': { type: 'loguniform', low: 0.0001, high: 0.01 } },
+      strategy: { kind: 'random' },
+      trials: 2,
+      concurrency: 2,
+      objective: { metric: 'detectionAuroc', direction: 'maximize' },
+    };
+    await writeFile(join(dir, 'sweep.yaml'), YAML.stringify(spec));
+    const result = await sfe('sweep', 'run', 'sweep.yaml', '--json');
+    assert.equal(result.code, 0, result.stderr);
+    const summary = JSON.parse(result.stdout) as {
+      leaderboard: { status: string }[];
+      report: string;
+    };
+    assert.deepEqual(
+      summary.leaderboard.map((t) => t.status),
+      ['completed', 'completed'],
+    );
+    assert.equal(summary.report, join(dir, 'runs', 'sweeps', 'tiny-sweep', 'report.html'));
+    assert.ok(existsSync(summary.report));
+  });
+
   it('an unknown experiment is reported, not crashed on', async () => {
     const result = await sfe('status', 'no-such-experiment');
     assert.equal(result.code, 1);

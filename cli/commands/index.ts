@@ -3,6 +3,7 @@ import { cancel } from './cancel.js';
 import { configShow } from './config-show.js';
 import { configValidate } from './config-validate.js';
 import { dataFetch } from './data-fetch.js';
+import { doctor } from './doctor.js';
 import { list } from './list.js';
 import { report } from './report.js';
 import { resume } from './resume.js';
@@ -35,6 +36,7 @@ export const COMMANDS: readonly Command[] = [
   sweepCancel,
   sweepResume,
   sweepSchedule,
+  doctor,
   configValidate,
   configShow,
   dataFetch,

@@ -8,6 +8,7 @@ import {
   createSfeWorker,
   type SfeWorker,
 } from '../../workers/create-worker.js';
+import { doctor } from '../../cli/commands/doctor.js';
 import { temporalTestAddress } from '../setup/services.js';
 
 describe('health-check workflow on a real dev server', function () {
@@ -80,5 +81,17 @@ describe('health-check workflow on a real dev server', function () {
     assert.equal(result[0]?.served, true);
     assert.equal(result[1]?.served, false);
     assert.match(result[1]?.error ?? '', /timed out|timeout/i);
+  });
+
+  it('sfe doctor reports each queue and who serves it, and fails on an unserved one', async () => {
+    const out: string[] = [];
+    const io = { out: (t: string) => out.push(t), err: (t: string) => out.push(t) };
+    const check = (queues: string) =>
+      doctor.run({ positionals: {}, options: { address, queues, timeout: '2' } }, io);
+    assert.equal(await check(`${cpuQueue},${gpuQueue}`), 0);
+    assert.match(out.join(''), new RegExp(`✔ ${gpuQueue}: served by .* pid ${process.pid}`));
+    out.length = 0;
+    assert.equal(await check(`${cpuQueue},doctor-orphan-${run}`), 1);
+    assert.match(out.join(''), /✘ doctor-orphan-.*: no worker answered/);
   });
 });

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import YAML from 'yaml';
 import { loadConfig } from '../../config/load-config.js';
+import { COMMANDS } from '../../cli/commands/index.js';
 import { ROOT, runSfe, type SfeResult } from './run-sfe.js';
 
 /** Runs the built `sfe` as a user would, from the repository root. */
@@ -74,7 +75,15 @@ describe('sfe config (the built CLI as a child process)', function () {
     assert.match(result.stdout, /config validate FILE\.\.\./);
     assert.match(result.stdout, /config show FILE {2,}Print the resolved config/);
     assert.match(result.stdout, /run CONFIG {2,}Run an experiment/);
-    assert.doesNotMatch(result.stdout, /\bsweep\b/);
+    // Exactly the registered commands (and help), one line each.
+    const listed = result.stdout.split('Commands:\n')[1]!.split('\n\n')[0]!.split('\n');
+    assert.equal(listed.length, COMMANDS.length + 1);
+    for (const command of COMMANDS) {
+      assert.ok(
+        listed.some((line) => line.trimStart().startsWith(`${command.path.join(' ')} `)),
+        command.path.join(' '),
+      );
+    }
   });
 
   it('help <command>, <group> --help and --version answer on stdout', async () => {

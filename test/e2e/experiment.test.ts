@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { WorkflowFailedError } from '@temporalio/client';
 import {
   experimentIdFor,
+  experimentInput,
   launchExperiment,
   viewExperiment,
   type ExperimentHandle,
@@ -12,6 +13,7 @@ import { configHash, parseConfig } from '../../config/load-config.js';
 import { readManifest } from '../../store/artifact-commit.js';
 import { openStore } from '../../store/open-store.js';
 import type { ExperimentResult } from '../../workflows/experiment-state.js';
+import { experimentWorkflow } from '../../workflows/index.js';
 import { s3TestEndpoint } from '../setup/services.js';
 import { startDeployment, type Deployment } from './experiment-fixture.js';
 
@@ -183,6 +185,41 @@ describe('experiment workflow end to end (dev server, versitygw, worker processe
       ganOf(resumed).digest,
       ganOf(reference).digest,
       'same weights as the uninterrupted run',
+    );
+  });
+
+  it('a second launch while running attaches; a cancelled experiment resumes, reusing its finished stages', async () => {
+    const config = d.config('e2e-resume', 'resume', slowGan);
+    const handle = await launch(d, config);
+    await waitForGan(handle, 10, 350);
+    const parsed = parseConfig(config, 'test config');
+    const again = await launchExperiment(d.cluster.client, parsed, {
+      experimentId: 'e2e-resume',
+      configHash: configHash(parsed),
+      force: [],
+    });
+    assert.equal(again.attached, true);
+    assert.equal((await again.handle.describe()).runId, (await handle.describe()).runId);
+
+    await handle.cancel();
+    await assert.rejects(handle.result());
+    assert.equal((await viewExperiment(handle)).status, 'CANCELLED');
+    const input = { ...(await experimentInput(handle)), force: [] };
+    const resumed = await d.cluster.client.workflow.start(experimentWorkflow, {
+      workflowId: input.experimentId,
+      taskQueue: input.config.temporal.taskQueues.cpu,
+      args: [input],
+    });
+    const result = await resumed.result();
+    assert.deepEqual(result.stages.map((s) => [s.stage, s.cached]).slice(0, 3), [
+      ['dataset', true],
+      ['targetModel', true],
+      ['features', true],
+    ]);
+    assert.equal(
+      ganOf(result).digest,
+      ganOf(reference).digest,
+      'the resumed training ends as the uninterrupted one',
     );
   });
 

@@ -6,7 +6,7 @@ import { parseConfig } from '../../config/load-config.js';
 import { loadRungRecords } from '../../pipeline/sweep/trial-records.js';
 import { openStore } from '../../store/open-store.js';
 import { parseSweepSpec, type SweepSpecInput } from '../../sweep/sweep-spec.js';
-import { experimentWorkflow, type SweepInput } from '../../workflows/index.js';
+import { experimentWorkflow, sweepWorkflow, type SweepInput } from '../../workflows/index.js';
 import { s3TestEndpoint } from '../setup/services.js';
 import { startDeployment, type Deployment } from './experiment-fixture.js';
 
@@ -32,6 +32,18 @@ const SPACE = {
   'gan.lr': { type: 'loguniform', low: 1e-4, high: 1e-2 },
   'advd.lr': { type: 'loguniform', low: 1e-3, high: 1e-1 },
 } as const;
+
+/** Random search over SPACE for the best detection AUROC. */
+function randomSearch(seed: number, trials: number, concurrency: number) {
+  return {
+    seed,
+    space: SPACE,
+    strategy: { kind: 'random' },
+    trials,
+    concurrency,
+    objective: { metric: 'detectionAuroc', direction: 'maximize' },
+  } as const;
+}
 
 /** The most trial experiments that were open at the same moment, from Temporal's own times. */
 async function peakOverlap(client: Client, ids: string[]): Promise<number> {
@@ -61,19 +73,7 @@ describe('sweeps end to end (dev server, versitygw, two GPU worker processes)', 
   });
 
   it('runs 6 trials, never more than 2 at once, computing the shared features once, despite a killed worker', async () => {
-    const input = sweepInput(
-      d,
-      'sweep-six',
-      {
-        seed: 11,
-        space: SPACE,
-        strategy: { kind: 'random' },
-        trials: 6,
-        concurrency: 2,
-        objective: { metric: 'detectionAuroc', direction: 'maximize' },
-      },
-      'sweep-six',
-    );
+    const input = sweepInput(d, 'sweep-six', randomSearch(11, 6, 2), 'sweep-six');
     const handle = await launchSweep(d.cluster.client, input);
     // Kill one GPU worker once the sweep is under way; a fresh one takes its place.
     const store = openStore(input.storageUri, { s3: await s3TestEndpoint() });
@@ -122,14 +122,7 @@ describe('sweeps end to end (dev server, versitygw, two GPU worker processes)', 
   });
 
   it('the same spec and seed give the same trials in the same order', async () => {
-    const spec = {
-      seed: 11,
-      space: SPACE,
-      strategy: { kind: 'random' },
-      trials: 6,
-      concurrency: 2,
-      objective: { metric: 'detectionAuroc', direction: 'maximize' },
-    } as const;
+    const spec = randomSearch(11, 6, 2);
     const again = await (
       await launchSweep(
         d.cluster.client,
@@ -137,7 +130,7 @@ describe('sweeps end to end (dev server, versitygw, two GPU worker processes)', 
       )
     ).result();
     const first = await d.cluster.client.workflow
-      .getHandle<typeof import('../../workflows/index.js').sweepWorkflow>('sweep-six')
+      .getHandle<typeof sweepWorkflow>('sweep-six')
       .result();
     const byIndex = (board: typeof again.leaderboard) =>
       [...board].sort((a, b) => a.index - b.index).map((t) => t.params);
@@ -149,12 +142,7 @@ describe('sweeps end to end (dev server, versitygw, two GPU worker processes)', 
       d,
       'sweep-halving',
       {
-        seed: 5,
-        space: SPACE,
-        strategy: { kind: 'random' },
-        trials: 4,
-        concurrency: 2,
-        objective: { metric: 'detectionAuroc', direction: 'maximize' },
+        ...randomSearch(5, 4, 2),
         earlyStopping: {
           kind: 'successive-halving',
           resource: 'gan.iterations',
@@ -177,19 +165,7 @@ describe('sweeps end to end (dev server, versitygw, two GPU worker processes)', 
   });
 
   it('after a cancel, relaunching the sweep reruns only the unfinished trials', async () => {
-    const input = sweepInput(
-      d,
-      'sweep-resume',
-      {
-        seed: 2,
-        space: SPACE,
-        strategy: { kind: 'random' },
-        trials: 4,
-        concurrency: 1,
-        objective: { metric: 'detectionAuroc', direction: 'maximize' },
-      },
-      'sweep-resume',
-    );
+    const input = sweepInput(d, 'sweep-resume', randomSearch(2, 4, 1), 'sweep-resume');
     const store = openStore(input.storageUri, { s3: await s3TestEndpoint() });
     const handle = await launchSweep(d.cluster.client, input);
     while ((await loadRungRecords(store, input.sweepId)).length < 1) await sleep(100);
@@ -214,19 +190,7 @@ describe('sweeps end to end (dev server, versitygw, two GPU worker processes)', 
   });
 
   it('a schedule with a short interval fires, and can be paused and deleted', async () => {
-    const input = sweepInput(
-      d,
-      'sweep-scheduled',
-      {
-        seed: 1,
-        space: SPACE,
-        strategy: { kind: 'random' },
-        trials: 1,
-        concurrency: 1,
-        objective: { metric: 'detectionAuroc', direction: 'maximize' },
-      },
-      'sweep-scheduled',
-    );
+    const input = sweepInput(d, 'sweep-scheduled', randomSearch(1, 1, 1), 'sweep-scheduled');
     const { createScheduleForInput } = await import('../../client/sweep-schedules.js');
     const id = await createScheduleForInput(
       d.cluster.client,

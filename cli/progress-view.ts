@@ -1,4 +1,5 @@
 import type { ExperimentView } from '../client/experiments.js';
+import { STAGES } from '../pipeline/stage-ref.js';
 
 const BAR_WIDTH = 24;
 
@@ -42,8 +43,9 @@ export class EtaEstimator {
 /** One line: the stage, a bar, counts, ETA and the latest losses. */
 export function progressLine(view: ExperimentView, eta: number | undefined): string {
   const stage = view.state?.stage ?? 'starting';
-  const done = view.state?.stages.length ?? 0;
-  const head = `[${done + 1}/7 ${stage}]`;
+  // The running stage's place in the chain (the stage list also holds the finished ones).
+  const position = view.state?.stage ? STAGES.indexOf(view.state.stage) + 1 : 0;
+  const head = `[${position}/${STAGES.length} ${stage}]`;
   const p = view.progress;
   if (!p || p.total === 0) {
     const retry =

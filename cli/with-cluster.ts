@@ -4,16 +4,26 @@ import type { experimentWorkflow } from '../workflows/index.js';
 import type { ParsedArgs } from './command.js';
 import { clusterOptionsOf } from './cluster-options.js';
 
-/** Opens the cluster the options name, hands over the experiment `ID`, and always closes it. */
-export async function withExperiment<T>(
+/** Opens the cluster the options name, runs `body`, and always closes it. */
+export async function withCluster<T>(
   args: ParsedArgs,
-  body: (handle: ExperimentHandle, cluster: Cluster) => Promise<T>,
+  body: (cluster: Cluster) => Promise<T>,
 ): Promise<T> {
   const cluster = await openCluster(clusterOptionsOf(args.options));
   try {
-    const id = args.positionals['ID']![0]!;
-    return await body(cluster.client.workflow.getHandle<typeof experimentWorkflow>(id), cluster);
+    return await body(cluster);
   } finally {
     await cluster.close();
   }
+}
+
+/** `withCluster`, handing over the experiment named by the `ID` argument. */
+export function withExperiment<T>(
+  args: ParsedArgs,
+  body: (handle: ExperimentHandle, cluster: Cluster) => Promise<T>,
+): Promise<T> {
+  const id = args.positionals['ID']![0]!;
+  return withCluster(args, (cluster) =>
+    body(cluster.client.workflow.getHandle<typeof experimentWorkflow>(id), cluster),
+  );
 }

@@ -48,15 +48,22 @@ export async function launchExperiment(
     config: JSON.parse(JSON.stringify(config)) as ExperimentInput['config'],
     force: options.force,
   };
-  const handle = await client.workflow.start(experimentWorkflow, {
-    workflowId: options.experimentId,
-    taskQueue: config.temporal.taskQueues.cpu,
+  const handle = await startExperiment(client, input);
+  return { handle, attached: false };
+}
+
+/**
+ * Starts a run of the experiment `input` describes. Two starts racing for one ID make one run;
+ * a closed experiment's ID starts again (its finished stages come from the store).
+ */
+export function startExperiment(client: Client, input: ExperimentInput): Promise<ExperimentHandle> {
+  return client.workflow.start(experimentWorkflow, {
+    workflowId: input.experimentId,
+    taskQueue: input.config.temporal.taskQueues.cpu,
     args: [input],
-    // Two launches racing past the check above still make one run.
     workflowIdConflictPolicy: 'USE_EXISTING',
     workflowIdReusePolicy: 'ALLOW_DUPLICATE',
   });
-  return { handle, attached: false };
 }
 
 /** The input the experiment's latest run was started with (what `sfe resume` starts again). */

@@ -14,8 +14,7 @@ export const resume: Command = {
   },
   async run(args, io) {
     const { withExperiment } = await import('../with-cluster.js');
-    const { experimentInput } = await import('../../client/experiments.js');
-    const { experimentWorkflow } = await import('../../workflows/index.js');
+    const { experimentInput, startExperiment } = await import('../../client/experiments.js');
     const { followExperiment, isEmbedded } = await import('../run-experiment.js');
     const { parseConfig } = await import('../../config/load-config.js');
     return withExperiment(args, async (handle, cluster) => {
@@ -27,13 +26,7 @@ export const resume: Command = {
         return 1;
       }
       const input = { ...(await experimentInput(handle)), force: [] };
-      const resumed = await cluster.client.workflow.start(experimentWorkflow, {
-        workflowId: input.experimentId,
-        taskQueue: input.config.temporal.taskQueues.cpu,
-        args: [input],
-        workflowIdConflictPolicy: 'USE_EXISTING',
-        workflowIdReusePolicy: 'ALLOW_DUPLICATE',
-      });
+      const resumed = await startExperiment(cluster.client, input);
       io.err(`[sfe] experiment ${input.experimentId} resumed\n`);
       if (args.options['detach'] === true) return 0;
       const embedded = isEmbedded(

@@ -2,26 +2,8 @@ import type { Cluster } from '../../client/cluster.js';
 import type { SweepHandle } from '../../client/sweeps.js';
 import type { Command, CommandIo, ParsedArgs } from '../command.js';
 import { UsageError } from '../command.js';
-import { CLUSTER_OPTIONS, clusterOptionsOf } from '../cluster-options.js';
-
-/** Opens the cluster the options (or the spec's base config) name, and always closes it. */
-async function withCluster<T>(
-  args: ParsedArgs,
-  address: string | undefined,
-  body: (c: Cluster) => Promise<T>,
-): Promise<T> {
-  const { openCluster } = await import('../../client/cluster.js');
-  const options = clusterOptionsOf({
-    ...args.options,
-    ...(address && args.options['address'] === undefined ? { address } : {}),
-  });
-  const cluster = await openCluster(options);
-  try {
-    return await body(cluster);
-  } finally {
-    await cluster.close();
-  }
-}
+import { CLUSTER_OPTIONS } from '../cluster-options.js';
+import { withCluster } from '../with-cluster.js';
 
 function sweepHandle(cluster: Cluster, id: string): SweepHandle {
   return cluster.client.workflow.getHandle(id);
@@ -52,7 +34,7 @@ async function followSweep(
     );
     return 2;
   }
-  return withCluster(args, address, async (cluster) => {
+  return withCluster({ ...args, options: { ...args.options, address } }, async (cluster) => {
     const handle = await launchSweep(cluster.client, sweep.input);
     io.err(
       `[sfe] sweep ${sweep.input.sweepId} ${resume ? 'resumed' : 'started'} (${sweep.spec.strategy.kind}, at most ${sweep.spec.concurrency} trials at once)\n`,
@@ -94,6 +76,11 @@ async function followSweep(
 }
 
 const SPEC = [{ name: 'SPEC' }];
+const FOLLOW_OPTIONS: Command['options'] = {
+  ...CLUSTER_OPTIONS,
+  json: { type: 'boolean', description: 'Print the result as JSON' },
+  detach: { type: 'boolean', description: 'Start and return at once' },
+};
 const ID = [{ name: 'ID' }];
 
 export const sweepRun: Command = {
@@ -102,11 +89,7 @@ export const sweepRun: Command = {
   description:
     'SPEC names a base experiment config, a search space, a strategy, a trial budget, the\nobjective and a concurrency cap. Trials are experiments; finished ones are never rerun.',
   positionals: SPEC,
-  options: {
-    ...CLUSTER_OPTIONS,
-    json: { type: 'boolean', description: 'Print the result as JSON' },
-    detach: { type: 'boolean', description: 'Start and return at once' },
-  },
+  options: FOLLOW_OPTIONS,
   run: (args, io) => followSweep(args, args.positionals['SPEC']![0]!, io, false),
 };
 
@@ -114,11 +97,7 @@ export const sweepResume: Command = {
   path: ['sweep', 'resume'],
   summary: 'Relaunch a cancelled or failed sweep: only unfinished trials run again',
   positionals: SPEC,
-  options: {
-    ...CLUSTER_OPTIONS,
-    json: { type: 'boolean', description: 'Print the result as JSON' },
-    detach: { type: 'boolean', description: 'Start and return at once' },
-  },
+  options: FOLLOW_OPTIONS,
   run: (args, io) => followSweep(args, args.positionals['SPEC']![0]!, io, true),
 };
 
@@ -130,7 +109,7 @@ export const sweepLeaderboard: Command = {
   async run(args, io) {
     const { leaderboardQuery } = await import('../../workflows/index.js');
     const { printLeaderboard } = await import('../sweep-view.js');
-    return withCluster(args, undefined, async (cluster) => {
+    return withCluster(args, async (cluster) => {
       const handle = await sweepHandle(cluster, args.positionals['ID']![0]!);
       const running = (await handle.describe()).status.name === 'RUNNING';
       const board = running
@@ -150,7 +129,7 @@ export const sweepStatus: Command = {
   options: { ...CLUSTER_OPTIONS },
   async run(args, io) {
     const { leaderboardQuery } = await import('../../workflows/index.js');
-    return withCluster(args, undefined, async (cluster) => {
+    return withCluster(args, async (cluster) => {
       const handle = await sweepHandle(cluster, args.positionals['ID']![0]!);
       const description = await handle.describe();
       const status = description.status.name;
@@ -175,7 +154,7 @@ export const sweepCancel: Command = {
   positionals: ID,
   options: { ...CLUSTER_OPTIONS },
   async run(args, io) {
-    return withCluster(args, undefined, async (cluster) => {
+    return withCluster(args, async (cluster) => {
       const handle = await sweepHandle(cluster, args.positionals['ID']![0]!);
       await handle.cancel();
       io.out(`cancellation requested for sweep ${handle.workflowId}\n`);
@@ -215,7 +194,7 @@ export const sweepSchedule: Command = {
     const arg = args.positionals['ARG']?.[0];
     const { createSweepSchedule, listSweepSchedules, scheduleHandle } =
       await import('../../client/sweep-schedules.js');
-    return withCluster(args, undefined, async (cluster) => {
+    return withCluster(args, async (cluster) => {
       switch (action) {
         case 'create': {
           if (!arg) throw new UsageError('sweep schedule create needs SPEC');

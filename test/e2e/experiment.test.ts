@@ -5,6 +5,7 @@ import {
   experimentIdFor,
   experimentInput,
   launchExperiment,
+  startExperiment,
   viewExperiment,
   type ExperimentHandle,
 } from '../../client/experiments.js';
@@ -13,7 +14,6 @@ import { configHash, parseConfig } from '../../config/load-config.js';
 import { readManifest } from '../../store/artifact-commit.js';
 import { openStore } from '../../store/open-store.js';
 import type { ExperimentResult } from '../../workflows/experiment-state.js';
-import { experimentWorkflow } from '../../workflows/index.js';
 import { s3TestEndpoint } from '../setup/services.js';
 import { startDeployment, type Deployment } from './experiment-fixture.js';
 
@@ -209,11 +209,7 @@ describe('experiment workflow end to end (dev server, versitygw, worker processe
     await assert.rejects(handle.result());
     assert.equal((await viewExperiment(handle)).status, 'CANCELLED');
     const input = { ...(await experimentInput(handle)), force: [] };
-    const resumed = await d.cluster.client.workflow.start(experimentWorkflow, {
-      workflowId: input.experimentId,
-      taskQueue: input.config.temporal.taskQueues.cpu,
-      args: [input],
-    });
+    const resumed = await startExperiment(d.cluster.client, input);
     const result = await resumed.result();
     assert.deepEqual(result.stages.map((s) => [s.stage, s.cached]).slice(0, 3), [
       ['dataset', true],

@@ -37,6 +37,18 @@ export const imageDataSchema = z.strictObject({
    * for data sets that have no adversarial counterpart.
    */
   adversarialFrom: z.enum(['root', 'filtration']).default('root'),
+  /** Only read when `adversarialFrom` is `filtration`. */
+  filtration: z
+    .strictObject({
+      /**
+       * Candidate views per benign photo: the photo itself and `views − 1` seeded crops, flips,
+       * rotations and brightness changes. Views the target model gets wrong become adversarial
+       * images, the others their benign partners; a data set of one photo per class needs
+       * several views for a class to have both.
+       */
+      views: positiveInt.max(64).default(8),
+    })
+    .prefault({}),
   classes: classSelectionSchema.default('imagenet-a'),
   sampling: z
     .strictObject({
@@ -90,6 +102,14 @@ export const dataSchema = z
         ['adversarialRoot'],
         'expected no adversarialRoot when adversarialFrom is "filtration"',
         data.adversarialRoot,
+      );
+    }
+    if (data.adversarialFrom === 'filtration' && data.imagenetORoot !== undefined) {
+      addProblem(
+        ctx,
+        ['imagenetORoot'],
+        'expected no imagenetORoot when adversarialFrom is "filtration" (its in-distribution set would be the filtered views)',
+        data.imagenetORoot,
       );
     }
     for (const field of ['adversarialRoot', 'benignRoot', 'imagenetORoot'] as const) {

@@ -44,6 +44,18 @@ function crossSectionIssues(config: ExperimentObject, ctx: z.RefinementCtx): voi
       config.targetModel.kind,
     );
   }
+  if (
+    config.data.kind !== 'demo' &&
+    config.data.adversarialFrom === 'filtration' &&
+    config.targetModel.kind === 'small-cnn'
+  ) {
+    addProblem(
+      ctx,
+      ['targetModel', 'kind'],
+      'expected a pretrained model with data.adversarialFrom "filtration" (the small CNN is trained on the data set that filtration builds)',
+      config.targetModel.kind,
+    );
+  }
   const hasImagenetO = config.data.kind !== 'demo' && config.data.imagenetORoot !== undefined;
   if (config.evaluation.imagenetO.enabled && !hasImagenetO) {
     addProblem(

@@ -15,6 +15,7 @@ import {
 } from './loaders/imagenet-loaders.js';
 import { withoutPaths, type ClassTree } from './loaders/wnid-tree.js';
 import {
+  augmentationOpSchema,
   makeManifest,
   type Manifest,
   type ManifestEntry,
@@ -22,7 +23,7 @@ import {
   type Role,
 } from './manifest.js';
 import { originalEntry, renderEntries, type UnindexedEntry } from './manifest-entries.js';
-import { pairImages, planSplit } from './sample-split.js';
+import { originalImageId, pairImages, planSplit } from './sample-split.js';
 import { selectImages } from './select-images.js';
 import type { ImageSource } from './sources/image-source.js';
 import { openImageSource, type SourceKind } from './sources/open-source.js';
@@ -41,6 +42,13 @@ export const buildDatasetOptionsSchema = z.strictObject({
    * the op, so a rerun overwrites identical bytes. */
   augmentedPrefix: z.string().min(1).default('dataset/augmented'),
   audit: auditOptionsSchema.prefault({}),
+  /**
+   * Images that are views of another image (adversarial filtration), by sha256: their manifest
+   * entries record it, and views of one photo stay on one side of the leak-free split.
+   */
+  lineage: z
+    .record(z.string(), z.strictObject({ of: z.string(), op: augmentationOpSchema }))
+    .default({}),
 });
 export type BuildDatasetOptions = z.input<typeof buildDatasetOptionsSchema>;
 type Options = z.output<typeof buildDatasetOptionsSchema>;
@@ -131,18 +139,20 @@ export async function buildDataset(
     trainFraction: options.split.trainFraction,
     seed: options.split.seed ?? options.seed,
     augmentation: options.split.augmentation,
+    originOf: (image) => options.lineage[image.sha256]?.of ?? originalImageId(image),
   });
   const trees = new Map<Role, ClassTree>([
     ['adversarial', adversarialTree],
     ['benign', benignTree],
   ]);
-  const entries = await renderEntries(
-    planned,
-    trees,
-    deps.store,
-    options.augmentedPrefix,
-    (done, total) => report({ stage: 'augment', done, total }),
-  );
+  const entries = (
+    await renderEntries(planned, trees, deps.store, options.augmentedPrefix, (done, total) =>
+      report({ stage: 'augment', done, total }),
+    )
+  ).map((e) => {
+    const madeFrom = e.augmentation === null ? options.lineage[e.sha256] : undefined;
+    return madeFrom === undefined ? e : { ...e, augmentation: madeFrom };
+  });
 
   if (inputs.imagenetORoot !== undefined) {
     const pairedBenign = new Set(pairs.map((p) => p.benign.path));
@@ -200,7 +210,7 @@ async function resolveInputs(
   }
   if (data.adversarialFrom === 'filtration' || data.adversarialRoot === undefined) {
     throw new Error(
-      'adversarialFrom "filtration" needs a target model: the filtration stage builds that data set, not buildDataset',
+      'adversarialFrom "filtration" needs a target model: filter the images first (dataset/filtration) and build from the roots it writes',
     );
   }
   return {

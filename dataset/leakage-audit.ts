@@ -69,11 +69,13 @@ export function auditLeakage(
   const { hammingThreshold, maxListedPairs } = auditOptionsSchema.parse(options);
   const contentIds = new Map<string, number>();
   const originIds = new Map<string, number>();
+  const originOf = firstOriginals(entries);
   const table = (split: ManifestEntry['split']): SplitTable =>
     tabulate(
       entries.filter((e) => e.split === split),
       contentIds,
       originIds,
+      originOf,
     );
   const train = table('train');
   const test = table('test');
@@ -111,10 +113,27 @@ export function auditLeakage(
   };
 }
 
+/**
+ * Each entry's first original: a copy of a view of a photo (adversarial filtration, then
+ * training augmentation) goes back to the photo, so its lineage meets that of the photo's other
+ * views.
+ */
+function firstOriginals(entries: readonly ManifestEntry[]): (entry: ManifestEntry) => string {
+  const madeFrom = new Map<string, string>();
+  for (const e of entries) if (e.augmentation !== null) madeFrom.set(e.id, e.augmentation.of);
+  return (entry) => {
+    let id = entry.id;
+    // Bounded: a malformed manifest with a cycle must not hang the audit.
+    for (let step = 0; step <= entries.length && madeFrom.has(id); step++) id = madeFrom.get(id)!;
+    return id;
+  };
+}
+
 function tabulate(
   entries: ManifestEntry[],
   contentIds: Map<string, number>,
   originIds: Map<string, number>,
+  originOf: (entry: ManifestEntry) => string,
 ): SplitTable {
   const n = entries.length;
   const out: SplitTable = {
@@ -138,7 +157,7 @@ function tabulate(
       out.mirror[i * WORDS + w] = Number((mirror >> shift) & 0xffffffffn);
     }
     out.content[i] = idOf(contentIds, entry.sha256);
-    out.origin[i] = idOf(originIds, entry.augmentation?.of ?? entry.id);
+    out.origin[i] = idOf(originIds, originOf(entry));
   });
   return out;
 }

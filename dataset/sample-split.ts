@@ -1,5 +1,5 @@
-import type { Rng } from '../ml/rng.js';
 import { sha256Hex } from '../store/content-address.js';
+import { drawAugmentationOps, TRAINING_SPREAD } from './augmentation-ops.js';
 import type { AugmentationOp, Role, Split } from './manifest.js';
 import type { Selection, ValidImage } from './select-images.js';
 import { rngFor } from './stream-seed.js';
@@ -79,6 +79,9 @@ export interface SplitOptions {
   trainFraction: number;
   seed: number;
   augmentation: { enabled: boolean; copies: number };
+  /** The original an image was made from; images with one original stay on one side of the
+   * leak-free split. Defaults to the image itself (`originalImageId`). */
+  originOf?: (image: ValidImage) => string;
 }
 
 /** One image of the data set to be: an original, or an augmented copy still to be rendered. */
@@ -101,6 +104,9 @@ interface Unit {
 /**
  * Splits per class. `leak-free`: the pairs are split, then each training pair gets
  * `copies − 1` augmented copies, so no test image shares an original with a training image.
+ * Pairs that share an original (views of one photo, under adversarial filtration) are split as
+ * one group; a class whose pairs all share one original cannot be split within itself, so such
+ * classes are split among each other, whole.
  * `paper`: every pair first becomes `copies` pairs (the original and `copies − 1` augmented),
  * which are then shuffled and split, as the seed paper's code does, so copies of one original
  * land on both sides. The benign and adversarial copy k of a pair share op k, keeping the pair
@@ -116,8 +122,22 @@ export function planSplit(pairs: readonly ImagePair[], options: SplitOptions): P
   const byClass = new Map<string, ImagePair[]>();
   for (const pair of pairs) byClass.set(pair.wnid, [...(byClass.get(pair.wnid) ?? []), pair]);
   const opsOf = (pair: ImagePair): AugmentationOp[] =>
-    drawOps(rngFor(options.seed, `augment/${pair.pairId}`), copies - 1);
+    drawAugmentationOps(
+      rngFor(options.seed, `augment/${pair.pairId}`),
+      copies - 1,
+      TRAINING_SPREAD,
+    );
   const planned: PlannedImage[] = [];
+  const placeGroups = (groups: ImagePair[][]): void => {
+    const [train, test] = splitUnits(groups, options.trainFraction);
+    for (const pair of train.flat()) {
+      for (let copy = 0; copy < copies; copy++) {
+        planned.push(...render({ pair, copy }, 'train', opsOf(pair)));
+      }
+    }
+    for (const pair of test.flat()) planned.push(...render({ pair, copy: 0 }, 'test', opsOf(pair)));
+  };
+  const singleOrigin: ImagePair[][] = [];
   for (const wnid of [...byClass.keys()].sort()) {
     const classPairs = byClass.get(wnid)!;
     const rng = rngFor(options.seed, `split/${options.protocol}/${wnid}`);
@@ -128,22 +148,50 @@ export function planSplit(pairs: readonly ImagePair[], options: SplitOptions): P
       const [train, test] = splitUnits(rng.shuffle(units), options.trainFraction);
       for (const unit of train) planned.push(...render(unit, 'train', opsOf(unit.pair)));
       for (const unit of test) planned.push(...render(unit, 'test', opsOf(unit.pair)));
-    } else {
-      const shuffled = rng.shuffle(classPairs.map((pair) => ({ pair, copy: 0 })));
-      const [train, test] = splitUnits(shuffled, options.trainFraction);
-      for (const unit of train) {
-        for (let copy = 0; copy < copies; copy++) {
-          planned.push(...render({ pair: unit.pair, copy }, 'train', opsOf(unit.pair)));
-        }
-      }
-      for (const unit of test) planned.push(...render(unit, 'test', opsOf(unit.pair)));
+      continue;
     }
+    const groups = groupByOrigin(classPairs, options.originOf ?? originalImageId);
+    if (groups.length < 2) singleOrigin.push(...groups);
+    else placeGroups(rng.shuffle(groups));
+  }
+  if (singleOrigin.length > 0) {
+    placeGroups(rngFor(options.seed, 'split/leak-free/single-origin').shuffle(singleOrigin));
   }
   return planned;
 }
 
-/** Keeps at least one unit on each side, which `minImagesPerClass ≥ 2` makes possible. */
-function splitUnits(units: Unit[], trainFraction: number): [Unit[], Unit[]] {
+/** Pairs joined by a shared original, each group where its first pair was. */
+function groupByOrigin(
+  pairs: readonly ImagePair[],
+  originOf: (image: ValidImage) => string,
+): ImagePair[][] {
+  const groupOf = new Map<string, ImagePair[]>();
+  const groups: ImagePair[][] = [];
+  const claim = (group: ImagePair[], pair: ImagePair): void => {
+    groupOf.set(originOf(pair.benign), group);
+    groupOf.set(originOf(pair.adversarial), group);
+  };
+  for (const pair of pairs) {
+    const found: ImagePair[][] = [];
+    for (const image of [pair.benign, pair.adversarial]) {
+      const group = groupOf.get(originOf(image));
+      if (group !== undefined && !found.includes(group)) found.push(group);
+    }
+    const group = found[0] ?? [];
+    if (found.length === 0) groups.push(group);
+    for (const other of found.slice(1)) {
+      group.push(...other);
+      for (const member of other) claim(group, member);
+      groups.splice(groups.indexOf(other), 1);
+    }
+    group.push(pair);
+    claim(group, pair);
+  }
+  return groups;
+}
+
+/** Keeps at least one unit on each side when there are two or more. */
+function splitUnits<T>(units: T[], trainFraction: number): [T[], T[]] {
   const nTrain = Math.min(units.length - 1, Math.max(1, Math.round(units.length * trainFraction)));
   return [units.slice(0, nTrain), units.slice(nTrain)];
 }
@@ -165,40 +213,6 @@ function render(unit: Unit, split: Split, ops: readonly AugmentationOp[]): Plann
       augmentation: op === undefined ? null : { of: originalId, op },
     };
   });
-}
-
-/**
- * The ops of copies 1…count of one pair: small changes in the spirit of Keras'
- * ImageDataGenerator, so each copy still shows the same object (exactly why copies across a
- * split leak). A flip has no parameter, so it is drawn at most once: a second would be a
- * byte-identical copy.
- */
-function drawOps(rng: Rng, count: number): AugmentationOp[] {
-  const ops: AugmentationOp[] = [];
-  let flipped = false;
-  for (let i = 0; i < count; i++) {
-    const kind = flipped ? 1 + rng.int(3) : rng.int(4);
-    if (kind === 0) {
-      flipped = true;
-      ops.push({ kind: 'flip' });
-    } else if (kind === 1) {
-      ops.push({
-        kind: 'crop',
-        fraction: round3(rng.uniformIn(0.85, 0.95)),
-        left: round3(rng.uniform()),
-        top: round3(rng.uniform()),
-      });
-    } else if (kind === 2) {
-      ops.push({ kind: 'rotate', degrees: round3(rng.uniformIn(-10, 10)) });
-    } else {
-      ops.push({ kind: 'brightness', factor: round3(rng.uniformIn(0.75, 1.25)) });
-    }
-  }
-  return ops;
-}
-
-function round3(x: number): number {
-  return Math.round(x * 1000) / 1000;
 }
 
 /** The id of an original image: stable for the same bytes in the same class and role. */

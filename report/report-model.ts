@@ -64,6 +64,17 @@ export const dataSummarySchema = z.strictObject({
   classes: count,
   /** Unreadable or skipped source images; `first` holds a few of their messages. */
   problems: z.strictObject({ count, first: z.array(z.string()) }),
+  /** Present when the adversarial set was built by adversarial filtration. */
+  filtration: z
+    .strictObject({
+      photos: count,
+      views: count,
+      /** Views the target model got wrong: the adversarial images. */
+      misclassified: count,
+      classes: count,
+      classesKept: count,
+    })
+    .optional(),
   leakage: z.strictObject({
     protocol: z.enum(['leak-free', 'paper']),
     exactDuplicates: count,

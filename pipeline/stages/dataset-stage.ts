@@ -5,7 +5,13 @@ import { fileURLToPath } from 'node:url';
 import type { ExperimentConfig } from '../../config/experiment-schema.js';
 import { buildDataset } from '../../dataset/build-dataset.js';
 import { generateDemoWorld } from '../../dataset/demo-world.js';
-import { manifestSchema, type Manifest as DatasetManifest } from '../../dataset/manifest.js';
+import { summarizeFiltration, type Filtration } from '../../dataset/filtration/filter-by-model.js';
+import {
+  makeManifest,
+  manifestSchema,
+  type Manifest as DatasetManifest,
+  type Problem,
+} from '../../dataset/manifest.js';
 import { DatasetTooSmallError } from '../../dataset/sample-split.js';
 import { commitArtifact } from '../../store/artifact-commit.js';
 import type { ArtifactStore } from '../../store/artifact-store.js';
@@ -15,11 +21,16 @@ import { runCachedStage } from '../cached-stage.js';
 import { InputError } from '../input-error.js';
 import type { StageContext } from '../stage-context.js';
 import type { StageRef } from '../stage-ref.js';
+import { pinPretrainedModel } from '../pretrained-model.js';
+import { locationOf } from '../store-location.js';
+import { filterWithTargetModel } from './dataset-filtration.js';
 
 export const DATASET_MANIFEST_PART = 'manifest.json';
 export const DATASET_AUDIT_PART = 'audit.json';
 /** The classes of the data set in label order: `{wnid, name}[]`. */
 export const DATASET_CLASSES_PART = 'classes.json';
+/** Adversarial filtration only: per-class views and misclassifications, and view lineage. */
+export const DATASET_FILTRATION_PART = 'filtration.json';
 
 export interface DatasetClass {
   wnid: string;
@@ -28,13 +39,6 @@ export interface DatasetClass {
 
 type DataConfig = ExperimentConfig['data'];
 type ImageData = Exclude<DataConfig, { kind: 'demo' }>;
-
-/** The folder (local store) or s3:// prefix where `key` lives, readable by every worker. */
-function locationOf(store: ArtifactStore, key: string): { kind: 'folder' | 's3'; root: string } {
-  if (store.uri.startsWith('file://'))
-    return { kind: 'folder', root: path.join(fileURLToPath(store.uri), key) };
-  return { kind: 's3', root: `${store.uri.replace(/\/$/, '')}/${key}` };
-}
 
 async function uploadTree(store: ArtifactStore, folder: string, prefix: string): Promise<void> {
   for (const entry of await readdir(folder, { withFileTypes: true, recursive: true })) {
@@ -72,6 +76,7 @@ async function publishDemoWorld(
         benignRoot: `${at.root}/${path.relative(scratch, world.benignRoot)}`,
         adversarialRoot: `${at.root}/${path.relative(scratch, world.adversarialRoot)}`,
         adversarialFrom: 'root',
+        filtration: { views: 1 },
         classes: world.classes.map((c) => c.wnid),
         sampling: { seed: data.sampling.seed, minImagesPerClass: 2 },
       },
@@ -97,33 +102,63 @@ async function checkLocalRoots(data: DataConfig): Promise<void> {
   }
 }
 
-/** Stage 1 (SPEC §2.1): sample, pair and split the images; write the manifest and leak audit. */
-export function runDatasetStage(
+/** Where the images come from once the demo world is published or the photos are filtered. */
+interface ResolvedData {
+  data: ImageData;
+  classes?: DatasetClass[];
+  filtration?: Filtration;
+  problems: Problem[];
+}
+
+async function resolveData(
+  ctx: StageContext,
+  config: ExperimentConfig,
+  prefix: string,
+): Promise<ResolvedData> {
+  const { data } = config;
+  if (data.kind === 'demo') return { ...(await publishDemoWorld(ctx, data)), problems: [] };
+  await checkLocalRoots(data);
+  if (data.adversarialFrom === 'filtration')
+    return filterWithTargetModel(ctx, config, data, prefix);
+  return { data, problems: [] };
+}
+
+/**
+ * Stage 1 (SPEC §2.1): sample, pair and split the images; write the manifest and leak audit.
+ * Under adversarial filtration the pretrained target model picks the adversarial images, so it
+ * is part of this stage's key, pinned by the digest of its model.json.
+ */
+export async function runDatasetStage(
   ctx: StageContext,
   config: ExperimentConfig,
   force: boolean,
 ): Promise<StageRef> {
-  const section = { data: config.data, split: config.split };
+  const filtering = config.data.kind !== 'demo' && config.data.adversarialFrom === 'filtration';
+  const section = filtering
+    ? {
+        data: config.data,
+        split: config.split,
+        filteredBy: {
+          model: config.targetModel,
+          pinned: await pinPretrainedModel(config.targetModel),
+          batchSize: config.featureExtraction.batchSize,
+        },
+      }
+    : { data: config.data, split: config.split };
   return runCachedStage(
     ctx,
     { stage: 'dataset', config: section, inputs: [], force },
     async (prefix) => {
-      if (config.data.kind !== 'demo' && config.data.adversarialFrom === 'filtration') {
-        throw new InputError(
-          'data.adversarialFrom: "filtration" (adversarial images chosen by the target model) is not built yet; give data.adversarialRoot',
-        );
-      }
-      await checkLocalRoots(config.data);
-      const demo =
-        config.data.kind === 'demo' ? await publishDemoWorld(ctx, config.data) : undefined;
+      const resolved = await resolveData(ctx, config, prefix);
       let built;
       try {
         built = await buildDataset(
           {
-            data: demo?.data ?? config.data,
+            data: resolved.data,
             split: config.split,
             seed: config.seed,
             augmentedPrefix: `${prefix}/augmented`,
+            lineage: resolved.filtration?.lineage ?? {},
           },
           {
             store: ctx.store,
@@ -135,10 +170,17 @@ export function runDatasetStage(
         if (err instanceof DatasetTooSmallError) throw new InputError(err.message);
         throw err;
       }
-      const { manifest, audit } = built;
+      const { audit } = built;
+      const manifest =
+        resolved.problems.length === 0
+          ? built.manifest
+          : makeManifest(built.manifest.protocol, built.manifest.entries, [
+              ...resolved.problems,
+              ...built.manifest.problems,
+            ]);
       const wnids = [...new Set(manifest.entries.map((e) => e.wnid))].sort();
       const classes =
-        demo?.classes.filter((c) => wnids.includes(c.wnid)) ??
+        resolved.classes?.filter((c) => wnids.includes(c.wnid)) ??
         wnids.map((wnid) => ({ wnid, name: wnid }));
       const committed = await commitArtifact(
         ctx.store,
@@ -147,6 +189,7 @@ export function runDatasetStage(
           jsonPart(DATASET_MANIFEST_PART, manifest),
           jsonPart(DATASET_AUDIT_PART, audit),
           jsonPart(DATASET_CLASSES_PART, classes),
+          ...(resolved.filtration ? [jsonPart(DATASET_FILTRATION_PART, resolved.filtration)] : []),
         ],
         {
           protocol: manifest.protocol,
@@ -157,6 +200,9 @@ export function runDatasetStage(
           leakedTestFraction: audit.leakedTestFraction,
           exactDuplicateTestImages: audit.exact.testImages,
           nearDuplicateTestImages: audit.near.testImages,
+          ...(resolved.filtration && {
+            filtration: { ...summarizeFiltration(resolved.filtration) },
+          }),
         },
       );
       ctx.log(

@@ -23,7 +23,8 @@ import type { StageRef } from '../stage-ref.js';
 import { loadDetector } from './advd-stage.js';
 import { readDatasetManifest } from './dataset-stage.js';
 import { loadGenerators, type TrainedGenerators } from './gan-stage.js';
-import { imagePipelineOf, loadTargetModel, type TargetModel } from './target-model-stage.js';
+import { imagePipelineOf } from '../model-image-pipeline.js';
+import { loadTargetModel, type TargetModel } from './target-model-stage.js';
 
 export const EVALUATION_PART = 'evaluation.json';
 /** Grad-CAM overlays are drawn at least this large, however small the model input. */

@@ -7,7 +7,8 @@ import { InputError } from '../input-error.js';
 import type { StageContext } from '../stage-context.js';
 import type { StageRef } from '../stage-ref.js';
 import { readDatasetManifest } from './dataset-stage.js';
-import { imagePipelineOf, loadTargetModel } from './target-model-stage.js';
+import { imagePipelineOf } from '../model-image-pipeline.js';
+import { loadTargetModel } from './target-model-stage.js';
 
 /** Rows per safetensors shard: about 17 MB of 2048-d features plus 1000 class scores. */
 const SHARD_SIZE = 1024;

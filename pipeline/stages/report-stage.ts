@@ -9,7 +9,12 @@ import { runCachedStage } from '../cached-stage.js';
 import type { StageContext } from '../stage-context.js';
 import type { StageRef } from '../stage-ref.js';
 import { readDatasetManifest } from './dataset-stage.js';
-import { DATASET_AUDIT_PART, DATASET_CLASSES_PART } from './dataset-stage.js';
+import {
+  DATASET_AUDIT_PART,
+  DATASET_CLASSES_PART,
+  DATASET_FILTRATION_PART,
+} from './dataset-stage.js';
+import { summarizeFiltration, type Filtration } from '../../dataset/filtration/filter-by-model.js';
 import { readAdvdHistory } from './advd-stage.js';
 import { EVALUATION_PART, type Evaluation } from './evaluation-stage.js';
 import { loadGanHistory } from './gan-stage.js';
@@ -40,6 +45,9 @@ async function dataSummary(
   const artifact = await committedManifest(store, dataset.key);
   const audit = (await readJsonPart(store, artifact, DATASET_AUDIT_PART)) as LeakageAudit;
   const classes = (await readJsonPart(store, artifact, DATASET_CLASSES_PART)) as unknown[];
+  const filtration = artifact.parts.some((p) => p.name === DATASET_FILTRATION_PART)
+    ? ((await readJsonPart(store, artifact, DATASET_FILTRATION_PART)) as Filtration)
+    : undefined;
   const counts = Object.entries(manifest.summary.perRoleSplit).map(([roleSplit, images]) => {
     const [role, split] = roleSplit.split('/') as [
       'benign' | 'adversarial' | 'ood',
@@ -54,6 +62,7 @@ async function dataSummary(
       count: manifest.problems.length,
       first: manifest.problems.slice(0, 5).map((p) => `${p.uri}: ${p.reason}`),
     },
+    ...(filtration && { filtration: summarizeFiltration(filtration) }),
     leakage: {
       protocol: manifest.protocol,
       exactDuplicates: audit.exact.testImages,

@@ -14,6 +14,8 @@ import { committedManifest, jsonPart, readJsonPart } from '../artifact-json.js';
 import { runCachedStage } from '../cached-stage.js';
 import { InputError } from '../input-error.js';
 import { layersModelParts, loadLayersModelArtifact } from '../model-artifact.js';
+import { imagePipelineOf } from '../model-image-pipeline.js';
+import { pinPretrainedModel, type PinnedModel } from '../pretrained-model.js';
 import type { StageContext } from '../stage-context.js';
 import type { StageRef } from '../stage-ref.js';
 import { readDatasetClasses, readDatasetManifest, type DatasetClass } from './dataset-stage.js';
@@ -25,20 +27,6 @@ const HISTORY_PART = 'history.json';
 const LOAD_BATCH = 256;
 
 type ModelConfig = ExperimentConfig['targetModel'];
-
-export function imagePipelineOf(model: ModelConfig): {
-  size: number;
-  preprocessing: ModelConfig['preprocessing'];
-  resize: 'plain' | 'shorter-side-crop';
-  maxInputPixels: number;
-} {
-  return {
-    size: model.inputSize,
-    preprocessing: model.preprocessing,
-    resize: 'shorter-side-crop',
-    maxInputPixels: 64 * 1024 * 1024,
-  };
-}
 
 async function trainSmallCnn(
   ctx: StageContext,
@@ -116,21 +104,7 @@ async function trainSmallCnn(
 
 /** A pretrained model is referenced, not copied: the stage pins the digest of its model.json. */
 async function referencePretrained(ctx: StageContext, model: ModelConfig, prefix: string) {
-  if (model.kind === 'graph') {
-    throw new InputError(
-      'targetModel.kind: graph models classify but cannot be split at a feature layer; use a layers model',
-    );
-  }
-  const uri = model.uri!;
-  let modelJson: Uint8Array;
-  try {
-    const reader = await modelReaderFor(uri);
-    modelJson = await reader.read(reader.modelJsonName);
-  } catch (err) {
-    throw new InputError(
-      `targetModel.uri: cannot read the model at ${uri}: ${(err as Error).message}`,
-    );
-  }
+  const pinned = await pinPretrainedModel(model);
   const classes: DatasetClass[] = (await loadImagenetClasses()).map((c) => ({
     wnid: c.wnid,
     name: c.name,
@@ -138,11 +112,8 @@ async function referencePretrained(ctx: StageContext, model: ModelConfig, prefix
   return commitArtifact(
     ctx.store,
     prefix,
-    [
-      jsonPart(MODEL_REF_PART, { uri, modelJsonSha256: sha256Hex(modelJson) }),
-      jsonPart(CLASSES_PART, classes),
-    ],
-    { kind: model.kind, uri, classes: classes.length },
+    [jsonPart(MODEL_REF_PART, pinned), jsonPart(CLASSES_PART, classes)],
+    { kind: model.kind, uri: pinned.uri, classes: classes.length },
   );
 }
 
@@ -176,10 +147,11 @@ export async function loadTargetModel(store: ArtifactStore, ref: StageRef): Prom
   const manifest = await committedManifest(store, ref.key);
   const classes = (await readJsonPart(store, manifest, CLASSES_PART)) as DatasetClass[];
   if (manifest.parts.some((p) => p.name === MODEL_REF_PART)) {
-    const { uri, modelJsonSha256 } = (await readJsonPart(store, manifest, MODEL_REF_PART)) as {
-      uri: string;
-      modelJsonSha256: string;
-    };
+    const { uri, modelJsonSha256 } = (await readJsonPart(
+      store,
+      manifest,
+      MODEL_REF_PART,
+    )) as PinnedModel;
     const reader = await modelReaderFor(uri);
     if (sha256Hex(await reader.read(reader.modelJsonName)) !== modelJsonSha256) {
       throw new InputError(

@@ -7,7 +7,13 @@ export function dataSection(data: DataSummary): PageSection {
   return {
     id: 'data',
     title: 'Data and leakage audit',
-    html: [countsTable(data), problems(data), '<h3>Leakage audit</h3>', leakage(data)].join('\n'),
+    html: [
+      countsTable(data),
+      filtration(data),
+      problems(data),
+      '<h3>Leakage audit</h3>',
+      leakage(data),
+    ].join('\n'),
   };
 }
 
@@ -28,12 +34,25 @@ function countsTable(data: DataSummary): string {
   );
 }
 
+function filtration(data: DataSummary): string {
+  const f = data.filtration;
+  if (f === undefined) return '';
+  const share = f.views === 0 ? 0 : (100 * f.misclassified) / f.views;
+  return (
+    '<h3>Adversarial filtration</h3>' +
+    `<p>The target model saw ${f.views} views of ${f.photos} photos and got ` +
+    `${f.misclassified} (${share.toFixed(1)}%) wrong: those are the adversarial images, the views ` +
+    `it got right their benign partners. ${f.classesKept} of ${f.classes} classes had enough ` +
+    'of both to be kept.</p>'
+  );
+}
+
 function problems(data: DataSummary): string {
   if (data.problems.count === 0) return '<p>No unreadable or skipped images.</p>';
   const shown = data.problems.first.map((p) => `<li class="mono">${escapeXml(p)}</li>`).join('');
   const more = data.problems.count - data.problems.first.length;
   return (
-    `<p>${data.problems.count} images could not be used:</p><ul>${shown}</ul>` +
+    `<p>${data.problems.count} images or classes could not be used:</p><ul>${shown}</ul>` +
     (more > 0 ? `<p class="muted">…and ${more} more.</p>` : '')
   );
 }

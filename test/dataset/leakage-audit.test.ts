@@ -52,6 +52,32 @@ describe('leakage audit', () => {
     assert.equal(audit.sharedOriginal.pairCount, 0, 'no lineage recorded in these entries');
   });
 
+  it('follows lineage through copies of views back to the photo', async () => {
+    const [photo, other] = await Promise.all([5, 6].map((seed) => makeJpeg(seed, 48)));
+    const viewA = await augmentImage(photo!, { kind: 'crop', fraction: 0.5, left: 0, top: 0 });
+    const viewB = await augmentImage(photo!, { kind: 'crop', fraction: 0.5, left: 1, top: 1 });
+    const copyOfA = await augmentImage(viewA, { kind: 'brightness', factor: 1.2 });
+    const photoId = 'f'.repeat(16);
+    const a = { ...(await entry('view-a', viewA, 'train')), augmentation: null };
+    const asView = (e: ManifestEntry): ManifestEntry => ({
+      ...e,
+      augmentation: { of: photoId, op: { kind: 'crop', fraction: 0.5, left: 0, top: 0 } },
+    });
+    const entries = [
+      asView(a),
+      {
+        ...(await entry('copy-of-a', copyOfA, 'train')),
+        augmentation: { of: a.id, op: { kind: 'brightness', factor: 1.2 } },
+      },
+      asView(await entry('view-b', viewB, 'test')),
+      await entry('other', other!, 'test'),
+    ] satisfies ManifestEntry[];
+    const audit = auditLeakage(entries);
+    assert.equal(audit.sharedOriginal.testImages, 1);
+    assert.equal(audit.sharedOriginal.pairCount, 2, 'both the view and its copy share the photo');
+    assert.ok(audit.sharedOriginal.pairs.every((p) => p.testUri.endsWith('view-b.jpg')));
+  });
+
   it('computes the mirrored hash from the hash alone', async () => {
     const bytes = await makeJpeg(9, 64);
     const flippedHash = await dHash(await sharp(bytes).flop().toBuffer());

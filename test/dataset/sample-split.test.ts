@@ -146,4 +146,69 @@ describe('sampling, pairing and split', () => {
     });
     assert.ok(plain.every((p) => p.augmentation === null));
   });
+
+  describe('with images that share an original (views of one photo)', () => {
+    /** Pairs made of views: class c's views all come from `photosPerClass[c]` photos, dealt in turn. */
+    function viewPairs(photosPerClass: number[], pairsPerClass = 4) {
+      const photoOf = new Map<string, string>();
+      const pairs = photosPerClass.flatMap((photos, c) => {
+        const wnid = WNIDS[c]!;
+        return Array.from({ length: pairsPerClass }, (_, i) => {
+          const benign = image(wnid, 'benign', i);
+          const adversarial = image(wnid, 'adversarial', i);
+          const photo = `${wnid}/photo-${i % photos}`;
+          photoOf.set(benign.sha256, photo);
+          photoOf.set(adversarial.sha256, photo);
+          return { pairId: `${wnid}/${i}`, wnid, benign, adversarial };
+        });
+      });
+      const originOf = (img: ValidImage): string => photoOf.get(img.sha256)!;
+      const photosIn = (plan: PlannedImage[], split: 'train' | 'test'): Set<string> =>
+        new Set(plan.filter((p) => p.split === split).map((p) => originOf(p.original)));
+      return { pairs, originOf, photosIn };
+    }
+
+    it('keeps every view of a photo on one side, splitting a class by photo', () => {
+      const { pairs, originOf, photosIn } = viewPairs([2, 2, 2], 6);
+      const plan = planSplit(pairs, { ...LEAK_FREE, originOf });
+      const [train, test] = [photosIn(plan, 'train'), photosIn(plan, 'test')];
+      assert.deepEqual(
+        [...train].filter((photo) => test.has(photo)),
+        [],
+      );
+      for (const wnid of WNIDS.slice(0, 3)) {
+        assert.ok(
+          [...train].some((photo) => photo.startsWith(wnid)),
+          `${wnid} trains`,
+        );
+        assert.ok(
+          [...test].some((photo) => photo.startsWith(wnid)),
+          `${wnid} tests`,
+        );
+      }
+      // Without the lineage, the views of one photo land on both sides.
+      const leaky = planSplit(pairs, LEAK_FREE);
+      const leakyTrain = photosIn(leaky, 'train');
+      assert.ok([...photosIn(leaky, 'test')].some((photo) => leakyTrain.has(photo)));
+    });
+
+    it('splits classes of a single photo among each other, whole', () => {
+      const { pairs, originOf, photosIn } = viewPairs([1, 1, 1, 1, 1], 3);
+      const plan = planSplit(pairs, { ...LEAK_FREE, originOf });
+      const [train, test] = [photosIn(plan, 'train'), photosIn(plan, 'test')];
+      assert.equal(train.size, 4);
+      assert.equal(test.size, 1);
+      assert.deepEqual(
+        [...train].filter((photo) => test.has(photo)),
+        [],
+      );
+      const classesOf = (split: string) =>
+        new Set(plan.filter((p) => p.split === split).map((p) => p.wnid));
+      assert.equal(classesOf('train').size + classesOf('test').size, 5);
+      assert.deepEqual(
+        plan.map((p) => p.id),
+        planSplit(pairs, { ...LEAK_FREE, originOf }).map((p) => p.id),
+      );
+    });
+  });
 });

@@ -25,10 +25,23 @@ export interface Launched {
   attached: boolean;
 }
 
+/** A launch under the name of a running experiment whose config differs. */
+export class ExperimentConflictError extends Error {
+  constructor(experimentId: string, runningHash: string) {
+    super(
+      `experiment ${experimentId} is already running with another config ` +
+        `(${runningHash.slice(0, 12)}); wait for it, cancel it (sfe cancel ${experimentId}), ` +
+        'or give this config another name',
+    );
+    this.name = 'ExperimentConflictError';
+  }
+}
+
 /**
  * Starts the experiment, or attaches to it when a run with its ID is in progress: launching the
- * same config twice never runs it twice. A finished experiment starts again, and its finished
- * stages come from the store.
+ * same config twice never runs it twice, and a changed config under a running name is refused
+ * rather than silently replaced by the running one. A finished experiment starts again, and its
+ * finished stages come from the store.
  */
 export async function launchExperiment(
   client: Client,
@@ -38,7 +51,13 @@ export async function launchExperiment(
   const existing = client.workflow.getHandle<typeof experimentWorkflow>(options.experimentId);
   try {
     const description = await existing.describe();
-    if (description.status.name === 'RUNNING') return { handle: existing, attached: true };
+    if (description.status.name === 'RUNNING') {
+      const running = (await experimentInput(existing)).configHash;
+      if (running !== options.configHash) {
+        throw new ExperimentConflictError(options.experimentId, running);
+      }
+      return { handle: existing, attached: true };
+    }
   } catch (err) {
     if (!(err instanceof WorkflowNotFoundError)) throw err;
   }

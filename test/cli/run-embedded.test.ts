@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import YAML from 'yaml';
 import { tinyDemoConfig } from '../fixtures/tiny-demo-config.js';
-import { runSfe } from './run-sfe.js';
+import { runSfe, startSfe } from './run-sfe.js';
 
 interface RunSummary {
   experimentId: string;
@@ -87,6 +87,34 @@ describe('sfe run on the embedded defaults (child processes)', function () {
     assert.equal(result.code, 1);
     assert.match(result.stderr, /bad\.yaml: gan\.iterations: expected .*found -5/);
     assert.doesNotMatch(result.stderr, /dev server/);
+  });
+
+  it('an interrupted run keeps its name: a changed config is refused until sfe cancel closes it', async () => {
+    const slow = {
+      ...tinyDemoConfig('left-open'),
+      gan: { ...tinyDemoConfig('x').gan, iterations: 50_000 },
+    };
+    await writeFile(join(dir, 'slow.yaml'), YAML.stringify(slow));
+    await writeFile(join(dir, 'changed.yaml'), YAML.stringify({ ...slow, seed: 9 }));
+    const run = startSfe(['run', 'slow.yaml'], { cwd: dir, env });
+    await run.stderrMatches(/gan\]/);
+    run.child.kill('SIGINT');
+    const stopped = await run.result;
+    assert.equal(stopped.code, 130, stopped.stderr);
+    assert.match(stopped.stderr, /sfe resume left-open/);
+
+    const refused = await sfe('run', 'changed.yaml');
+    assert.equal(refused.code, 1);
+    assert.match(
+      refused.stderr,
+      /left-open is already running with another config .*sfe cancel left-open/,
+    );
+
+    const cancelled = await sfe('cancel', 'left-open');
+    assert.equal(cancelled.code, 0, cancelled.stderr);
+    assert.match(cancelled.stdout, /left-open cancelled/);
+    const status = await sfe('status', 'left-open', '--json');
+    assert.equal((JSON.parse(status.stdout) as { status: string }).status, 'CANCELLED');
   });
 
   it('sfe sweep run on the embedded defaults ranks its trials and writes the sweep page', async () => {

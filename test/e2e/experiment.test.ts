@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WorkflowFailedError } from '@temporalio/client';
 import {
@@ -14,6 +15,15 @@ import { configHash, parseConfig } from '../../config/load-config.js';
 import { readManifest } from '../../store/artifact-commit.js';
 import { openStore } from '../../store/open-store.js';
 import type { ExperimentResult } from '../../workflows/experiment-state.js';
+import { readDatasetManifest } from '../../pipeline/stages/dataset-stage.js';
+import {
+  BLUE_CLASS,
+  COLOUR_FEATURE_LAYER,
+  RED_CLASS,
+  twoColourPhoto,
+  writeColourClassifier,
+} from '../fixtures/colour-classifier.js';
+import { writeTree } from '../dataset/fixtures.js';
 import { s3TestEndpoint } from '../setup/services.js';
 import { startDeployment, type Deployment } from './experiment-fixture.js';
 
@@ -204,6 +214,15 @@ describe('experiment workflow end to end (dev server, versitygw, worker processe
     });
     assert.equal(again.attached, true);
     assert.equal((await again.handle.describe()).runId, (await handle.describe()).runId);
+    const changed = parseConfig({ ...config, seed: 4 }, 'test config');
+    await assert.rejects(
+      launchExperiment(d.cluster.client, changed, {
+        experimentId: 'e2e-resume',
+        configHash: configHash(changed),
+        force: [],
+      }),
+      /experiment e2e-resume is already running with another config .*sfe cancel e2e-resume/,
+    );
 
     await handle.cancel();
     await assert.rejects(handle.result());
@@ -221,6 +240,57 @@ describe('experiment workflow end to end (dev server, versitygw, worker processe
       ganOf(reference).digest,
       'the resumed training ends as the uninterrupted one',
     );
+  });
+
+  it('builds the adversarial set by filtration with a pretrained model, in the store, and runs every stage', async () => {
+    const root = path.join(d.logDir, 'filtration');
+    const files: Record<string, Buffer> = {};
+    for (let n = 0; n < 3; n++) {
+      files[`${RED_CLASS}/${n}.jpg`] = await twoColourPhoto('red', n);
+      files[`${BLUE_CLASS}/${n}.jpg`] = await twoColourPhoto('blue', 100 + n);
+    }
+    await writeTree(path.join(root, 'photos'), files);
+    const modelJson = await writeColourClassifier(path.join(root, 'model'));
+    const result = await (
+      await launch(d, {
+        ...d.config('e2e-filtration', 'filtration'),
+        data: {
+          kind: 'folder',
+          benignRoot: path.join(root, 'photos'),
+          adversarialFrom: 'filtration',
+          classes: [RED_CLASS, BLUE_CLASS],
+          filtration: { views: 8 },
+        },
+        split: { augmentation: { enabled: false } },
+        targetModel: {
+          kind: 'layers',
+          uri: modelJson,
+          inputSize: 32,
+          featureLayer: COLOUR_FEATURE_LAYER,
+        },
+        evaluation: { gradcam: { count: 0 } },
+      })
+    ).result();
+    assert.equal(result.stages.length, 7);
+    const dataset = result.stages.find((stage) => stage.stage === 'dataset')!;
+    const filtration = dataset.summary.filtration as Record<string, number>;
+    assert.equal(filtration.photos, 6);
+    assert.equal(filtration.views, 48);
+    assert.equal(filtration.classesKept, 2);
+    // The adversarial images are exactly the ones the model got wrong, the benign ones those it
+    // got right: undefended, the model scores 0 and 1 on them, whatever the defense does.
+    assert.equal(result.headline.adversarialUndefended, 0);
+    assert.equal(result.headline.benignUndefended, 1);
+    const s = await store(d, 'filtration');
+    const manifest = await readDatasetManifest(s, dataset);
+    const paired = manifest.entries.filter((e) => e.role === 'adversarial' || e.role === 'benign');
+    assert.ok(paired.every((e) => e.uri.startsWith(`s3://${d.bucket}/filtration/`)));
+    assert.ok(
+      paired.every((e) => e.augmentation !== null),
+      'every view names its photo',
+    );
+    const html = new TextDecoder().decode(await s.get('experiments/e2e-filtration/report.html'));
+    assert.match(html, /Adversarial filtration/);
   });
 
   it('fails fast, without retries, when a data folder is missing, naming the field and the path', async () => {

@@ -103,7 +103,11 @@ export async function latestGanCheckpoint(
 ): Promise<string | null> {
   const manifests = (await store.list(joinKey(runPrefix, 'checkpoints/'))).filter((key) => {
     const iteration = /\/iter-(\d{9})\/[^/]+$/.exec(key)?.[1];
-    return iteration !== undefined && Number(iteration) <= maxIteration && key.endsWith(`/${MANIFEST_NAME}`);
+    return (
+      iteration !== undefined &&
+      Number(iteration) <= maxIteration &&
+      key.endsWith(`/${MANIFEST_NAME}`)
+    );
   });
   const newest = manifests.sort().at(-1);
   return newest === undefined ? null : newest.slice(0, -(MANIFEST_NAME.length + 1));

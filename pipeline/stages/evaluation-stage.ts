@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { ExperimentConfig } from '../../config/experiment-schema.js';
 import { classSetWnids } from '../../dataset/imagenet-classes.js';
 import type { ManifestEntry } from '../../dataset/manifest.js';
+import { withConvGradientBackend } from '../../ml/conv-gradient-backend.js';
 import { buildGradCamModel, gradCam } from '../../ml/gradcam/gradcam.js';
 import { renderGradCamOverlay } from '../../ml/gradcam/overlay.js';
 import { decodeForModel } from '../../ml/images/decode-image.js';
@@ -247,8 +248,12 @@ async function gradcamParts(
   const offset = config.targetModel.head.labelOffset;
   const name = (index: number) => target.classes[index - offset]?.name ?? String(index);
   try {
-    const before = gradCam(camModel, batch.images);
-    const after = gradCam(camModel, batch.images, { defense: gans.pg });
+    const images = batch.images;
+    // Stage activities run one at a time per GPU worker, so switching backends is safe here.
+    const [before, after] = await withConvGradientBackend(async () => [
+      gradCam(camModel, images),
+      gradCam(camModel, images, { defense: gans.pg }),
+    ]);
     const parts: ArtifactPart[] = [];
     const index: Evaluation['gradcam'] = [];
     for (let i = 0; i < batch.ids.length; i++) {

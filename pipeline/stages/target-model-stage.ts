@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ExperimentConfig } from '../../config/experiment-schema.js';
 import { trainClassifier } from '../../ml/classifier/train-classifier.js';
-import { withConvTrainingBackend } from '../../ml/classifier/training-backend.js';
+import { withConvGradientBackend } from '../../ml/conv-gradient-backend.js';
 import { loadImageBatch } from '../../ml/images/load-image-batch.js';
 import { createSourceReader } from '../../ml/images/read-source.js';
 import { loadLayersModelFromUri, modelReaderFor } from '../../ml/models/load-model.js';
@@ -132,7 +132,7 @@ export function runTargetModelStage(
     (prefix) =>
       small
         ? // Stage activities run one at a time per GPU worker, so switching backends is safe here.
-          withConvTrainingBackend(() => trainSmallCnn(ctx, config, dataset, prefix))
+          withConvGradientBackend(() => trainSmallCnn(ctx, config, dataset, prefix))
         : referencePretrained(ctx, config.targetModel, prefix),
   );
 }

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import assert from 'node:assert/strict';
 import sharp from 'sharp';
 import { selectBackend } from '../../../ml/backend.js';
+import { withConvGradientBackend } from '../../../ml/conv-gradient-backend.js';
 import { jet } from '../../../ml/gradcam/colormap.js';
 import { buildGradCamModel, gradCam, type GradCamMap } from '../../../ml/gradcam/gradcam.js';
 import { renderGradCamOverlay } from '../../../ml/gradcam/overlay.js';
@@ -114,6 +115,41 @@ describe('Grad-CAM', function () {
     }
     images.dispose();
     model.dispose();
+  });
+
+  it("explains a model with a convolutional head (MobileNet's 1×1 conv_preds) on the wasm backend", async function () {
+    // conv → avg_pool → reshape → 1×1 conv → reshape → softmax, as MobileNet v1 ends.
+    const input = tf.input({ shape: [16, 16, 3] });
+    let x = tf.layers
+      .conv2d({ filters: 4, kernelSize: 3, name: 'conv', activation: 'relu' })
+      .apply(input);
+    x = tf.layers.globalAveragePooling2d({ name: 'avg_pool' }).apply(x);
+    x = tf.layers.reshape({ targetShape: [1, 1, 4] }).apply(x);
+    x = tf.layers.conv2d({ filters: 3, kernelSize: 1, name: 'conv_preds' }).apply(x);
+    x = tf.layers.reshape({ targetShape: [3] }).apply(x);
+    const output = tf.layers.activation({ activation: 'softmax' }).apply(x) as tf.SymbolicTensor;
+    const images = tf.randomUniform([2, 16, 16, 3], -1, 1, 'float32', 5) as tf.Tensor4D;
+    const model = tf.model({ inputs: input, outputs: output });
+    const camModel = buildGradCamModel(model, 'conv', 'avg_pool');
+    const onCpu = gradCam(camModel, images);
+    await selectBackend('wasm', () => {});
+    try {
+      assert.throws(() => gradCam(camModel, images), /not registered for backend 'wasm'/);
+      const onWasm = await withConvGradientBackend(async () => gradCam(camModel, images));
+      assert.equal(tf.getBackend(), 'wasm', 'the backend is restored');
+      assert.deepEqual(
+        onWasm.map((m) => m.classIndex),
+        onCpu.map((m) => m.classIndex),
+      );
+      onWasm.forEach((m, i) => {
+        const max = Math.max(...m.heatmap.map((v, j) => Math.abs(v - onCpu[i]!.heatmap[j]!)));
+        assert.ok(max < 1e-5, `heatmap ${i} differs by ${max}`);
+      });
+    } finally {
+      await selectBackend('cpu', () => {});
+      images.dispose();
+      model.dispose();
+    }
   });
 
   it('refuses a feature layer that is not the global average pooling of the conv layer', function () {

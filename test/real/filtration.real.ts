@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig, parseConfig } from '../../config/load-config.js';
+import type { Filtration } from '../../dataset/filtration/filter-by-model.js';
+import { selectBackend } from '../../ml/backend.js';
+import { createSourceReader } from '../../ml/images/read-source.js';
+import { loadImagenetClasses } from '../../ml/metrics/imagenet-classes.js';
+import { loadLayersModelFromUri } from '../../ml/models/load-model.js';
+import { topClasses } from '../../ml/models/top-classes.js';
+import { readJsonPart, committedManifest } from '../../pipeline/artifact-json.js';
+import { CODE_VERSION } from '../../pipeline/code-version.js';
+import { imagePipelineOf } from '../../pipeline/model-image-pipeline.js';
+import {
+  DATASET_AUDIT_PART,
+  DATASET_FILTRATION_PART,
+  readDatasetManifest,
+  runDatasetStage,
+} from '../../pipeline/stages/dataset-stage.js';
+import type { StageContext } from '../../pipeline/stage-context.js';
+import type { LeakageAudit } from '../../dataset/leakage-audit.js';
+import { LocalStore } from '../../store/local-store.js';
+import { ROOT } from '../cli/run-sfe.js';
+import { sharedRealDir } from './shared-real.js';
+
+const TENCH = 'n01440764';
+
+/**
+ * configs/real-mobilenet.yaml's dataset stage on the real photos: MobileNet v1 0.75 picks the
+ * adversarial views of 200 real ImageNet photos, as ImageNet-A was collected.
+ */
+describe('adversarial filtration of real photos by real MobileNet weights', function () {
+  let dir: string;
+  let store: LocalStore;
+  let config: ReturnType<typeof parseConfig>;
+
+  before(async () => {
+    const real = sharedRealDir();
+    await selectBackend();
+    dir = await mkdtemp(join(tmpdir(), 'sfe-real-filtration-'));
+    store = new LocalStore(dir);
+    const file = await loadConfig(join(ROOT, 'configs', 'real-mobilenet.yaml'));
+    config = parseConfig(
+      {
+        ...file,
+        data: { ...file.data, benignRoot: join(real, 'images', 'imagenet-a-classes') },
+        targetModel: {
+          ...file.targetModel,
+          uri: join(real, 'models', 'mobilenet_v1_0.75_224', 'model.json'),
+        },
+      },
+      'real-mobilenet.yaml',
+    );
+  });
+
+  after(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('keeps the views MobileNet gets wrong, and no photo on both sides of the split', async () => {
+    const ctx: StageContext = {
+      store,
+      codeVersion: CODE_VERSION,
+      progress: () => undefined,
+      signal: new AbortController().signal,
+      log: () => undefined,
+    };
+    const ref = await runDatasetStage(ctx, config, false);
+    const artifact = await committedManifest(store, ref.key);
+    const filtration = (await readJsonPart(store, artifact, DATASET_FILTRATION_PART)) as Filtration;
+    const audit = (await readJsonPart(store, artifact, DATASET_AUDIT_PART)) as LeakageAudit;
+    const manifest = await readDatasetManifest(store, ref);
+
+    const views = filtration.classes.reduce((n, c) => n + c.views, 0);
+    const wrong = filtration.classes.reduce((n, c) => n + c.misclassified, 0);
+    const kept = filtration.classes.filter((c) => c.kept).length;
+    console.log(`      ${wrong} of ${views} views misclassified; ${kept} of 200 classes kept`);
+    assert.equal(filtration.classes.length, 200);
+    assert.equal(views, 200 * 12);
+    // A 70%-top-1 model on fair photos and harder views: most right, a real share wrong.
+    assert.ok(wrong > 0.05 * views && wrong < 0.6 * views, `${wrong} of ${views}`);
+    assert.ok(kept >= 20, `${kept} classes kept`);
+    const tench = filtration.classes.find((c) => c.wnid === TENCH)!;
+    assert.ok(tench.misclassified < tench.views / 2, 'the tench photo is easy for MobileNet');
+
+    assert.equal(audit.sharedOriginal.testImages, 0, 'no photo has views in both splits');
+    assert.ok(manifest.entries.every((e) => e.augmentation !== null));
+    assert.ok(manifest.summary.perRoleSplit['adversarial/test']! > 0);
+
+    // Read back from the store, the adversarial test views are ones the model gets wrong.
+    const model = await loadLayersModelFromUri(config.targetModel.uri!);
+    const wnids = (await loadImagenetClasses()).map((c) => c.wnid);
+    const sample = manifest.entries
+      .filter((e) => e.role === 'adversarial' && e.split === 'test')
+      .slice(0, 16);
+    const read = createSourceReader();
+    const bytes = await Promise.all(sample.map((e) => read(e.uri)));
+    const top = await topClasses(model, bytes, imagePipelineOf(config.targetModel), {
+      labelOffset: 0,
+      classes: 1000,
+    });
+    model.dispose();
+    sample.forEach((e, i) => assert.notEqual(wnids[top[i]!], e.wnid, e.uri));
+  });
+});

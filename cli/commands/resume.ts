@@ -6,7 +6,8 @@ export const resume: Command = {
   summary: 'Start a failed or cancelled experiment again; finished stages are reused',
   description:
     'Starts a new run of experiment ID with the config it was launched with. Every stage whose\n' +
-    'artifact is committed is skipped, and a training resumes from its last checkpoint.',
+    'artifact is committed is skipped, and a training resumes from its last checkpoint. On the\n' +
+    'embedded server, a run stopped with Ctrl-C is continued where it stood.',
   positionals: [{ name: 'ID' }],
   options: {
     ...CLUSTER_OPTIONS,
@@ -18,21 +19,27 @@ export const resume: Command = {
     const { followExperiment, isEmbedded } = await import('../run-experiment.js');
     const { parseConfig } = await import('../../config/load-config.js');
     return withExperiment(args, async (handle, cluster) => {
-      const description = await handle.describe();
-      if (description.status.name === 'RUNNING') {
+      const embedded = isEmbedded(
+        typeof args.options['address'] === 'string' ? args.options['address'] : undefined,
+      );
+      const running = (await handle.describe()).status.name === 'RUNNING';
+      if (running && !embedded) {
         io.err(
           `experiment ${handle.workflowId} is still running; follow it with: sfe watch ${handle.workflowId}\n`,
         );
         return 1;
       }
       const input = { ...(await experimentInput(handle)), force: [] };
+      const config = parseConfig(input.config, `experiment ${input.experimentId}`);
+      if (running) {
+        // On the embedded server a run stopped with Ctrl-C stays open with nobody serving it:
+        // hosting its workers again continues it where it stood.
+        io.err(`[sfe] experiment ${input.experimentId} continues\n`);
+        return followExperiment(cluster, handle, config, embedded, io, false);
+      }
       const resumed = await startExperiment(cluster.client, input);
       io.err(`[sfe] experiment ${input.experimentId} resumed\n`);
       if (args.options['detach'] === true) return 0;
-      const embedded = isEmbedded(
-        typeof args.options['address'] === 'string' ? args.options['address'] : undefined,
-      );
-      const config = parseConfig(input.config, `experiment ${input.experimentId}`);
       return followExperiment(cluster, resumed, config, embedded, io, false);
     });
   },

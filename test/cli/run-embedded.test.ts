@@ -117,6 +117,24 @@ describe('sfe run on the embedded defaults (child processes)', function () {
     assert.equal((JSON.parse(status.stdout) as { status: string }).status, 'CANCELLED');
   });
 
+  it('sfe resume continues a run stopped with Ctrl-C where it stood', async () => {
+    const config = {
+      ...tinyDemoConfig('continued'),
+      gan: { ...tinyDemoConfig('x').gan, iterations: 3000, checkpointEvery: 500 },
+    };
+    await writeFile(join(dir, 'continued.yaml'), YAML.stringify(config));
+    const run = startSfe(['run', 'continued.yaml'], { cwd: dir, env });
+    await run.stderrMatches(/gan\]/);
+    run.child.kill('SIGINT');
+    assert.equal((await run.result).code, 130);
+
+    const resumed = await sfe('resume', 'continued');
+    assert.equal(resumed.code, 0, resumed.stderr);
+    assert.match(resumed.stderr, /experiment continued continues/);
+    const status = await sfe('status', 'continued', '--json');
+    assert.equal((JSON.parse(status.stdout) as { status: string }).status, 'COMPLETED');
+  });
+
   it('sfe sweep run on the embedded defaults ranks its trials and writes the sweep page', async () => {
     const spec = {
       name: 'tiny-sweep',

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, parseConfig } from '../../config/load-config.js';
@@ -23,8 +23,6 @@ import type { LeakageAudit } from '../../dataset/leakage-audit.js';
 import { LocalStore } from '../../store/local-store.js';
 import { ROOT } from '../cli/run-sfe.js';
 import { sharedRealDir } from './shared-real.js';
-
-const TENCH = 'n01440764';
 
 /**
  * configs/real-mobilenet.yaml's dataset stage on the real photos: MobileNet v1 0.75 picks the
@@ -81,8 +79,16 @@ describe('adversarial filtration of real photos by real MobileNet weights', func
     // A 70%-top-1 model on fair photos and harder views: most right, a real share wrong.
     assert.ok(wrong > 0.05 * views && wrong < 0.6 * views, `${wrong} of ${views}`);
     assert.ok(kept >= 20, `${kept} classes kept`);
-    const tench = filtration.classes.find((c) => c.wnid === TENCH)!;
-    assert.ok(tench.misclassified < tench.views / 2, 'the tench photo is easy for MobileNet');
+    // View 0 is the whole photo: MobileNet names about 82% of these photos right (mobilenet.real.ts).
+    const benignRoot = join(dir, ref.key, 'filtered', 'benign');
+    let wholeRight = 0;
+    for (const wnid of await readdir(benignRoot)) {
+      wholeRight += (await readdir(join(benignRoot, wnid))).filter((f) =>
+        f.endsWith('-0.jpg'),
+      ).length;
+    }
+    console.log(`      whole photos classified right: ${wholeRight} of 200`);
+    assert.ok(wholeRight >= 150 && wholeRight <= 190, `${wholeRight} whole photos right`);
 
     assert.equal(audit.sharedOriginal.testImages, 0, 'no photo has views in both splits');
     assert.ok(manifest.entries.every((e) => e.augmentation !== null));

@@ -8,12 +8,13 @@ import { reportModelSchema, type AccuracyCell, type ReportModelInput } from './r
 export function renderMetricsJson(input: ReportModelInput): string {
   const model = reportModelSchema.parse(input);
   const e = model.experiment;
+  const comparison = (c: { undefended: AccuracyCell; defended: AccuracyCell }) => ({
+    undefended: cell(c.undefended),
+    defended: cell(c.defended),
+  });
   const split = (s: typeof model.accuracy.adversarial) => ({
-    all1000: { undefended: cell(s.all1000.undefended), defended: cell(s.all1000.defended) },
-    imagenetA200: {
-      undefended: cell(s.imagenetA200.undefended),
-      defended: cell(s.imagenetA200.defended),
-    },
+    all1000: comparison(s.all1000),
+    imagenetA200: comparison(s.imagenetA200),
   });
   const d = model.detection;
   const metrics = {
@@ -28,6 +29,14 @@ export function renderMetricsJson(input: ReportModelInput): string {
       adversarial: split(model.accuracy.adversarial),
       benign: split(model.accuracy.benign),
     },
+    ...(model.fit === undefined
+      ? {}
+      : {
+          fit: {
+            adversarial: comparison(model.fit.adversarial),
+            benign: comparison(model.fit.benign),
+          },
+        }),
     detection: {
       threshold: d.threshold,
       accuracy: d.accuracy,

@@ -149,6 +149,11 @@ export const reportModelSchema = z
     config: z.json(),
     data: dataSummarySchema,
     accuracy: z.strictObject({ adversarial: splitAccuracy, benign: splitAccuracy }),
+    /**
+     * The same comparison (1000-way) on the training images the GAN and AdvD learned from: far
+     * above the test figures, it shows a defense that fits its data rather than generalises.
+     */
+    fit: z.strictObject({ adversarial: defenseComparison, benign: defenseComparison }).optional(),
     detection: detectionSchema,
     imagenetO: imagenetOSchema.optional(),
     training: z.strictObject({

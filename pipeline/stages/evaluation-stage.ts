@@ -35,6 +35,8 @@ const BATCH = 512;
 
 export interface Evaluation {
   accuracy: ReportModelInput['accuracy'];
+  /** Absent in artifacts written before it was added. */
+  fit?: ReportModelInput['fit'];
   detection: ReportModelInput['detection'];
   imagenetO?: ReportModelInput['imagenetO'];
   gradcam: {
@@ -317,10 +319,11 @@ export function runEvaluationStage(
       const head = splitModel(target.model, config.targetModel.featureLayer).head;
       const offset = config.targetModel.head.labelOffset;
       try {
-        const test = (role: ManifestEntry['role']) =>
-          manifest.entries.filter((e) => e.role === role && e.split === 'test');
-        const run = (role: ManifestEntry['role']) =>
-          score(table, test(role), target, head, gans, detector.score, offset);
+        const of = (role: ManifestEntry['role'], split: ManifestEntry['split']) =>
+          manifest.entries.filter((e) => e.role === role && e.split === split);
+        const test = (role: ManifestEntry['role']) => of(role, 'test');
+        const run = (role: ManifestEntry['role'], split: ManifestEntry['split'] = 'test') =>
+          score(table, of(role, split), target, head, gans, detector.score, offset);
         const adversarial = run('adversarial');
         const benign = run('benign');
         if (adversarial.labels.length === 0 || benign.labels.length === 0) {
@@ -336,6 +339,10 @@ export function runEvaluationStage(
           accuracy: {
             adversarial: accuracyOf(adversarial, classes, subset),
             benign: accuracyOf(benign, classes, subset),
+          },
+          fit: {
+            adversarial: accuracyOf(run('adversarial', 'train'), classes, subset).all1000,
+            benign: accuracyOf(run('benign', 'train'), classes, subset).all1000,
           },
           detection: detectionOf(adversarial, benign, config),
         };

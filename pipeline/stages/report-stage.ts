@@ -143,6 +143,7 @@ export async function runReportStage(
         config: JSON.parse(JSON.stringify(config)) as ReportModelInput['config'],
         data: await dataSummary(store, input.stages.dataset),
         accuracy: evaluation.accuracy,
+        ...(evaluation.fit ? { fit: evaluation.fit } : {}),
         detection: evaluation.detection,
         ...(evaluation.imagenetO ? { imagenetO: evaluation.imagenetO } : {}),
         training: {

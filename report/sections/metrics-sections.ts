@@ -36,8 +36,24 @@ export function headlineSection(model: ReportModel): PageSection {
         ['Test split', 'Protocol', 'Undefended', 'Defended (SF)', 'Change'],
         rows,
         'headline',
-      ) + '<p class="muted">Undefended: argmax head(f(x)). Defended: argmax head(PG(f(x))).</p>',
+      ) +
+      '<p class="muted">Undefended: argmax head(f(x)). Defended: argmax head(PG(f(x))).</p>' +
+      fitNote(model),
   };
+}
+
+/** The training images' figures beside the test ones: a defense that only fits shows here. */
+function fitNote(model: ReportModel): string {
+  const fit = model.fit;
+  if (fit === undefined) return '';
+  const pair = (c: { undefended: AccuracyCell; defended: AccuracyCell }) =>
+    `${formatPercent(c.undefended.correct / c.undefended.total)} → ${formatPercent(c.defended.correct / c.defended.total)}`;
+  return (
+    `<p id="fit">On the training images the GAN and AdvD learned from (1000-way), adversarial ` +
+    `${escapeXml(pair(fit.adversarial))}, benign ${escapeXml(pair(fit.benign))} ` +
+    '(undefended → defended). Defended figures far above the test ones mean the defense fits ' +
+    'its training data rather than generalises.</p>'
+  );
 }
 
 export function detectionSection(model: ReportModel): PageSection {

@@ -291,6 +291,12 @@ describe('experiment workflow end to end (dev server, versitygw, worker processe
     );
     const html = new TextDecoder().decode(await s.get('experiments/e2e-filtration/report.html'));
     assert.match(html, /Adversarial filtration/);
+    const metrics = JSON.parse(
+      new TextDecoder().decode(await s.get('experiments/e2e-filtration/metrics.json')),
+    ) as { fit: Record<'adversarial' | 'benign', Record<'undefended', { accuracy: number }>> };
+    // The training views were sorted by the same model: the fit figures hold the same way.
+    assert.equal(metrics.fit.adversarial.undefended.accuracy, 0);
+    assert.equal(metrics.fit.benign.undefended.accuracy, 1);
   });
 
   it('fails fast, without retries, when a data folder is missing, naming the field and the path', async () => {

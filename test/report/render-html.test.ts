@@ -40,6 +40,16 @@ describe('renderReportHtml', function () {
     assert.match(html, /−1\.7 pp/, 'the benign regression (450 → 441 of 528)');
   });
 
+  it("sets the training images' figures beside the test ones, so that a defense that only fits shows", () => {
+    assert.match(
+      html,
+      /<p id="fit">On the training images .*adversarial 1\.9% → 97\.1%, benign 94\.7% → 94\.2%/,
+    );
+    const withoutFit = { ...model };
+    delete withoutFit.fit;
+    assert.doesNotMatch(renderReportHtml(withoutFit), /id="fit"/);
+  });
+
   it('prints the detection and ImageNet-O figures', () => {
     assert.match(html, /Accuracy at threshold 0\.5<\/td><td class="num">91\.2%/);
     assert.match(html, /AUROC<\/td><td class="num">0\.957/);
@@ -141,6 +151,7 @@ describe('renderMetricsJson', () => {
       'createdAt',
       'backend',
       'accuracy',
+      'fit',
       'detection',
       'imagenetO',
       'leakage',
@@ -151,6 +162,11 @@ describe('renderMetricsJson', () => {
       total: 528,
     });
     assert.equal(metrics.detection.auroc, model.detection.auroc);
+    assert.deepEqual(metrics.fit.adversarial.defended, {
+      accuracy: 2050 / 2112,
+      correct: 2050,
+      total: 2112,
+    });
     assert.deepEqual(metrics.leakage, {
       protocol: 'paper',
       exactDuplicates: 12,

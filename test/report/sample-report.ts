@@ -93,6 +93,16 @@ export async function sampleReportModel(
         },
       },
     },
+    fit: {
+      adversarial: {
+        undefended: { correct: 40, total: 2112 },
+        defended: { correct: 2050, total: 2112 },
+      },
+      benign: {
+        undefended: { correct: 2000, total: 2112 },
+        defended: { correct: 1990, total: 2112 },
+      },
+    },
     detection: {
       threshold: 0.5,
       accuracy: 0.912,

@@ -22,7 +22,7 @@ export async function watchExperiment(
   const eta = new EtaEstimator();
   let lastLogged = '';
   for (;;) {
-    const view = await viewExperiment(handle);
+    const view = await viewExperiment(handle, stop);
     if (view.status !== 'RUNNING' || stop?.aborted) {
       if (tty) io.err('\r\x1b[2K');
       return view;

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { ExperimentConfig } from '../config/experiment-schema.js';
@@ -111,8 +112,40 @@ export interface ExperimentView {
   closeTime: Date | undefined;
 }
 
-/** Everything `sfe status` / `watch` show, from the workflow's query and its pending activity. */
-export async function viewExperiment(handle: ExperimentHandle): Promise<ExperimentView> {
+/**
+ * A query waits for a worker to answer it; with none serving the experiment (an embedded run
+ * stopped with Ctrl-C) it would hang until the server gives up, so the view goes without.
+ */
+const QUERY_WAIT_MS = 5000;
+
+/** The progress query's answer, or undefined after `QUERY_WAIT_MS` or once `signal` aborts. */
+async function queryProgress(
+  handle: ExperimentHandle,
+  signal: AbortSignal | undefined,
+): Promise<ExperimentState | undefined> {
+  if (signal?.aborted) return undefined;
+  const abandon = new AbortController();
+  const onAbort = () => abandon.abort();
+  signal?.addEventListener('abort', onAbort);
+  try {
+    return await Promise.race([
+      handle.query(progressQuery).catch(() => undefined),
+      sleep(QUERY_WAIT_MS, undefined, { signal: abandon.signal }).catch(() => undefined),
+    ]);
+  } finally {
+    abandon.abort();
+    signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+/**
+ * Everything `sfe status` / `watch` show, from the workflow's query and its pending activity.
+ * `signal` abandons the query (a watcher being stopped must not wait on it).
+ */
+export async function viewExperiment(
+  handle: ExperimentHandle,
+  signal?: AbortSignal,
+): Promise<ExperimentView> {
   const description = await handle.describe();
   const status = description.status.name;
   const view: ExperimentView = {
@@ -128,7 +161,7 @@ export async function viewExperiment(handle: ExperimentHandle): Promise<Experime
     closeTime: description.closeTime,
   };
   if (status === 'RUNNING') {
-    view.state = await handle.query(progressQuery).catch(() => undefined);
+    view.state = await queryProgress(handle, signal);
     const pending = description.raw.pendingActivities?.[0];
     const details = pending?.heartbeatDetails?.payloads?.[0];
     if (details) view.progress = defaultPayloadConverter.fromPayload<StageProgress>(details);

@@ -120,7 +120,7 @@ describe('sfe run on the embedded defaults (child processes)', function () {
   it('sfe resume continues a run stopped with Ctrl-C where it stood', async () => {
     const config = {
       ...tinyDemoConfig('continued'),
-      gan: { ...tinyDemoConfig('x').gan, iterations: 3000, checkpointEvery: 500 },
+      gan: { ...tinyDemoConfig('x').gan, iterations: 1000, checkpointEvery: 250 },
     };
     await writeFile(join(dir, 'continued.yaml'), YAML.stringify(config));
     const run = startSfe(['run', 'continued.yaml'], { cwd: dir, env });

@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { ExperimentConfig } from '../config/experiment-schema.js';
@@ -123,19 +122,15 @@ async function queryProgress(
   handle: ExperimentHandle,
   signal: AbortSignal | undefined,
 ): Promise<ExperimentState | undefined> {
-  if (signal?.aborted) return undefined;
-  const abandon = new AbortController();
-  const onAbort = () => abandon.abort();
-  signal?.addEventListener('abort', onAbort);
-  try {
-    return await Promise.race([
-      handle.query(progressQuery).catch(() => undefined),
-      sleep(QUERY_WAIT_MS, undefined, { signal: abandon.signal }).catch(() => undefined),
-    ]);
-  } finally {
-    abandon.abort();
-    signal?.removeEventListener('abort', onAbort);
-  }
+  const timeout = AbortSignal.timeout(QUERY_WAIT_MS);
+  const giveUp = signal ? AbortSignal.any([signal, timeout]) : timeout;
+  if (giveUp.aborted) return undefined;
+  return Promise.race([
+    handle.query(progressQuery).catch(() => undefined),
+    new Promise<undefined>((resolve) =>
+      giveUp.addEventListener('abort', () => resolve(undefined), { once: true }),
+    ),
+  ]);
 }
 
 /**

@@ -17,6 +17,7 @@ import { withoutPaths, type ClassTree } from './loaders/wnid-tree.js';
 import {
   augmentationOpSchema,
   makeManifest,
+  problemSchema,
   type Manifest,
   type ManifestEntry,
   type Problem,
@@ -49,8 +50,13 @@ export const buildDatasetOptionsSchema = z.strictObject({
   lineage: z
     .record(z.string(), z.strictObject({ of: z.string(), op: augmentationOpSchema }))
     .default({}),
+  /** Problems found before the build (e.g. classes adversarial filtration left out), listed
+   * first in the manifest. */
+  problems: z.array(problemSchema).default([]),
 });
 export type BuildDatasetOptions = z.input<typeof buildDatasetOptionsSchema>;
+/** Image roots as a config gives them (defaults may be left out). */
+export type ImageRoots = Exclude<BuildDatasetOptions['data'], { kind: 'demo' }>;
 type Options = z.output<typeof buildDatasetOptionsSchema>;
 
 export interface DatasetProgress {
@@ -124,6 +130,7 @@ export async function buildDataset(
   );
   report({ stage: 'select', done: 2, total: 2 });
   const problems: Problem[] = [
+    ...options.problems,
     ...adversarialTree.problems,
     ...benignTree.problems,
     ...adversarial.problems,

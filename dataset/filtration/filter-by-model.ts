@@ -162,13 +162,14 @@ export async function filterByModel(
   return { classes, lineage, problems };
 }
 
-export interface FiltrationSummary {
+/** A type, not an interface: artifact metadata takes it as JSON. */
+export type FiltrationSummary = {
   photos: number;
   views: number;
   misclassified: number;
   classes: number;
   classesKept: number;
-}
+};
 
 export function summarizeFiltration(filtration: Filtration): FiltrationSummary {
   const sum = (pick: (c: FilteredClass) => number): number =>

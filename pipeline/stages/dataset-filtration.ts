@@ -1,4 +1,5 @@
 import type { ExperimentConfig } from '../../config/experiment-schema.js';
+import type { ImageRoots } from '../../dataset/build-dataset.js';
 import { filterByModel, type Filtration } from '../../dataset/filtration/filter-by-model.js';
 import { resolveClasses } from '../../dataset/imagenet-classes.js';
 import { loadBenignImageNet } from '../../dataset/loaders/imagenet-loaders.js';
@@ -17,7 +18,7 @@ type ImageData = Exclude<ExperimentConfig['data'], { kind: 'demo' }>;
 
 export interface FilteredData {
   /** The filtered images as an ImageNet-A-style pair of roots in the store. */
-  data: ImageData;
+  data: ImageRoots;
   filtration: Filtration;
   /** The benign root's own problems (missing classes, unreadable files) and the classes left out. */
   problems: Problem[];
@@ -85,7 +86,6 @@ export async function filterWithTargetModel(
       benignRoot: `${at.root}/benign`,
       adversarialRoot: `${at.root}/adversarial`,
       adversarialFrom: 'root',
-      filtration: data.filtration,
       classes: kept,
       sampling: { seed, minImagesPerClass: data.sampling.minImagesPerClass },
     },

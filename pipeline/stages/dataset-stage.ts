@@ -3,11 +3,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ExperimentConfig } from '../../config/experiment-schema.js';
-import { buildDataset } from '../../dataset/build-dataset.js';
+import { buildDataset, type ImageRoots } from '../../dataset/build-dataset.js';
 import { generateDemoWorld } from '../../dataset/demo-world.js';
 import { summarizeFiltration, type Filtration } from '../../dataset/filtration/filter-by-model.js';
 import {
-  makeManifest,
   manifestSchema,
   type Manifest as DatasetManifest,
   type Problem,
@@ -38,7 +37,6 @@ export interface DatasetClass {
 }
 
 type DataConfig = ExperimentConfig['data'];
-type ImageData = Exclude<DataConfig, { kind: 'demo' }>;
 
 async function uploadTree(store: ArtifactStore, folder: string, prefix: string): Promise<void> {
   for (const entry of await readdir(folder, { withFileTypes: true, recursive: true })) {
@@ -56,7 +54,7 @@ async function uploadTree(store: ArtifactStore, folder: string, prefix: string):
 async function publishDemoWorld(
   ctx: StageContext,
   data: Extract<DataConfig, { kind: 'demo' }>,
-): Promise<{ data: ImageData; classes: DatasetClass[] }> {
+): Promise<{ data: ImageRoots; classes: DatasetClass[] }> {
   const options = {
     seed: data.sampling.seed,
     classes: data.classes,
@@ -76,7 +74,6 @@ async function publishDemoWorld(
         benignRoot: `${at.root}/${path.relative(scratch, world.benignRoot)}`,
         adversarialRoot: `${at.root}/${path.relative(scratch, world.adversarialRoot)}`,
         adversarialFrom: 'root',
-        filtration: { views: 1 },
         classes: world.classes.map((c) => c.wnid),
         sampling: { seed: data.sampling.seed, minImagesPerClass: 2 },
       },
@@ -104,7 +101,7 @@ async function checkLocalRoots(data: DataConfig): Promise<void> {
 
 /** Where the images come from once the demo world is published or the photos are filtered. */
 interface ResolvedData {
-  data: ImageData;
+  data: ImageRoots;
   classes?: DatasetClass[];
   filtration?: Filtration;
   problems: Problem[];
@@ -159,6 +156,7 @@ export async function runDatasetStage(
             seed: config.seed,
             augmentedPrefix: `${prefix}/augmented`,
             lineage: resolved.filtration?.lineage ?? {},
+            problems: resolved.problems,
           },
           {
             store: ctx.store,
@@ -170,14 +168,7 @@ export async function runDatasetStage(
         if (err instanceof DatasetTooSmallError) throw new InputError(err.message);
         throw err;
       }
-      const { audit } = built;
-      const manifest =
-        resolved.problems.length === 0
-          ? built.manifest
-          : makeManifest(built.manifest.protocol, built.manifest.entries, [
-              ...resolved.problems,
-              ...built.manifest.problems,
-            ]);
+      const { manifest, audit } = built;
       const wnids = [...new Set(manifest.entries.map((e) => e.wnid))].sort();
       const classes =
         resolved.classes?.filter((c) => wnids.includes(c.wnid)) ??
@@ -201,7 +192,7 @@ export async function runDatasetStage(
           exactDuplicateTestImages: audit.exact.testImages,
           nearDuplicateTestImages: audit.near.testImages,
           ...(resolved.filtration && {
-            filtration: { ...summarizeFiltration(resolved.filtration) },
+            filtration: summarizeFiltration(resolved.filtration),
           }),
         },
       );

@@ -1,7 +1,7 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { ConfigError } from '../config/config-error.js';
-import { parseConfig } from '../config/load-config.js';
-import type { ExperimentConfig } from '../config/experiment-schema.js';
+import { ConfigError } from '../config-schema/config-error.js';
+import { parseConfig } from '../config-schema/load-config.js';
+import type { ExperimentConfig } from '../config-schema/experiment-schema.js';
 import { InputError } from '../pipeline/input-error.js';
 import type { StageContext, StageProgress } from '../pipeline/stage-context.js';
 import type { StageRef } from '../pipeline/stage-ref.js';

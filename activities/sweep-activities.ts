@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import { ConfigError } from '../config/config-error.js';
-import { configHash, parseConfig } from '../config/load-config.js';
+import { ConfigError } from '../config-schema/config-error.js';
+import { configHash, parseConfig } from '../config-schema/load-config.js';
 import {
   loadRungRecords,
   saveRungRecord,

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openCluster } from '../client/cluster.js';
 import { launchSweep } from '../client/sweeps.js';
-import { parseConfig } from '../config/load-config.js';
+import { parseConfig } from '../config-schema/load-config.js';
 import { startTemporalDevServer } from '../infra/services/temporal-dev-server.js';
 import { parseSweepSpec } from '../sweep/sweep-spec.js';
 import { spawnWorkerProcess } from '../workers/worker-process.js';

@@ -5,8 +5,8 @@ import {
   viewExperiment,
   type ExperimentHandle,
 } from '../client/experiments.js';
-import type { ExperimentConfig } from '../config/experiment-schema.js';
-import { configHash, loadConfig } from '../config/load-config.js';
+import type { ExperimentConfig } from '../config-schema/experiment-schema.js';
+import { configHash, loadConfig } from '../config-schema/load-config.js';
 import { stagesFrom, type StageName } from '../pipeline/stage-ref.js';
 import { startWorkerHost } from '../workers/host.js';
 import { spawnWorkerProcess } from '../workers/worker-process.js';

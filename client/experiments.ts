@@ -1,6 +1,6 @@
 import { WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
-import type { ExperimentConfig } from '../config/experiment-schema.js';
+import type { ExperimentConfig } from '../config-schema/experiment-schema.js';
 import type { StageProgress } from '../pipeline/stage-context.js';
 import type { StageName } from '../pipeline/stage-ref.js';
 import type { ExperimentResult, ExperimentState } from '../workflows/experiment-state.js';

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import type { Client, WorkflowHandle } from '@temporalio/client';
-import type { ExperimentConfig } from '../config/experiment-schema.js';
-import { parseConfig, parseConfigText } from '../config/load-config.js';
+import type { ExperimentConfig } from '../config-schema/experiment-schema.js';
+import { parseConfig, parseConfigText } from '../config-schema/load-config.js';
 import { canonicalJson, sha256Hex } from '../store/content-address.js';
 import { parseSweepSpec, type SweepSpec } from '../sweep/sweep-spec.js';
 import { sweepWorkflow, type SweepInput } from '../workflows/index.js';

@@ -1,7 +1,7 @@
 import * as z from 'zod';
-import { dataSchema } from '../config/data-schema.js';
-import { seedSchema } from '../config/primitives.js';
-import { splitSchema } from '../config/split-schema.js';
+import { dataSchema } from '../config-schema/data-schema.js';
+import { seedSchema } from '../config-schema/primitives.js';
+import { splitSchema } from '../config-schema/split-schema.js';
 import type { ArtifactStore } from '../store/artifact-store.js';
 import type { S3Connection } from '../store/s3-store.js';
 import { generateDemoWorld, type DemoWorld } from './demo-world.js';

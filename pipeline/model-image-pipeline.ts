@@ -1,4 +1,4 @@
-import type { ExperimentConfig } from '../config/experiment-schema.js';
+import type { ExperimentConfig } from '../config-schema/experiment-schema.js';
 import {
   ImagePipelineOptionsSchema,
   type ImagePipelineOptions,

@@ -1,4 +1,4 @@
-import type { ExperimentConfig } from '../config/experiment-schema.js';
+import type { ExperimentConfig } from '../config-schema/experiment-schema.js';
 import { modelReaderFor } from '../ml/models/load-model.js';
 import { sha256Hex } from '../store/content-address.js';
 import { InputError } from './input-error.js';

@@ -10,7 +10,7 @@ export const cancel: Command = {
     const { withExperiment } = await import('../with-cluster.js');
     const { experimentInput } = await import('../../client/experiments.js');
     const { hostEmbeddedWorkers } = await import('../run-experiment.js');
-    const { parseConfig } = await import('../../config/load-config.js');
+    const { parseConfig } = await import('../../config-schema/load-config.js');
     return withExperiment(args, async (handle, cluster) => {
       await handle.cancel();
       if (cluster.embedded && (await handle.describe()).status.name === 'RUNNING') {

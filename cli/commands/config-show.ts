@@ -1,6 +1,6 @@
 import YAML from 'yaml';
-import { ConfigError } from '../../config/config-error.js';
-import { configHash, loadConfig } from '../../config/load-config.js';
+import { ConfigError } from '../../config-schema/config-error.js';
+import { configHash, loadConfig } from '../../config-schema/load-config.js';
 import type { Command } from '../command.js';
 
 /** YAML with lists of numbers on one line (`hidden: [256, 512, 1024]`), as people write them. */

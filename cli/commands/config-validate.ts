@@ -1,5 +1,5 @@
-import { ConfigError } from '../../config/config-error.js';
-import { loadConfig } from '../../config/load-config.js';
+import { ConfigError } from '../../config-schema/config-error.js';
+import { loadConfig } from '../../config-schema/load-config.js';
 import type { Command } from '../command.js';
 
 export const configValidate: Command = {

@@ -17,7 +17,7 @@ export const resume: Command = {
     const { withExperiment } = await import('../with-cluster.js');
     const { experimentInput, startExperiment } = await import('../../client/experiments.js');
     const { followExperiment, isEmbedded } = await import('../run-experiment.js');
-    const { parseConfig } = await import('../../config/load-config.js');
+    const { parseConfig } = await import('../../config-schema/load-config.js');
     return withExperiment(args, async (handle, cluster) => {
       const embedded = isEmbedded(
         typeof args.options['address'] === 'string' ? args.options['address'] : undefined,

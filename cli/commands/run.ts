@@ -1,4 +1,4 @@
-import { ConfigError } from '../../config/config-error.js';
+import { ConfigError } from '../../config-schema/config-error.js';
 import type { Command } from '../command.js';
 import { UsageError } from '../command.js';
 import { CLUSTER_OPTIONS } from '../cluster-options.js';

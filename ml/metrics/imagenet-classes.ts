@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
 /** The repository's `data/` folder, seen from this module compiled into `dist/ml/metrics/`. */
-export const DATA_DIR = fileURLToPath(new URL('../../../data/', import.meta.url));
+export const DATA_DIR = fileURLToPath(new URL('../../../class-lists/', import.meta.url));
 
 const ClassIndexSchema = z.record(z.string().regex(/^\d+$/), z.tuple([z.string(), z.string()]));
 

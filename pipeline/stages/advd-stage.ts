@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { ExperimentConfig } from '../../config/experiment-schema.js';
+import type { ExperimentConfig } from '../../config-schema/experiment-schema.js';
 import { loadAdvd, saveAdvd } from '../../ml/advd/advd-artifact.js';
 import { advdInput } from '../../ml/advd/advd-input.js';
 import { AdvdOptionsSchema, type AdvdOptions } from '../../ml/advd/advd-options.js';

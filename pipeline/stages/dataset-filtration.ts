@@ -1,4 +1,4 @@
-import type { ExperimentConfig } from '../../config/experiment-schema.js';
+import type { ExperimentConfig } from '../../config-schema/experiment-schema.js';
 import type { ImageRoots } from '../../dataset/build-dataset.js';
 import { filterByModel, type Filtration } from '../../dataset/filtration/filter-by-model.js';
 import { resolveClasses } from '../../dataset/imagenet-classes.js';

@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ExperimentConfig } from '../../config/experiment-schema.js';
+import type { ExperimentConfig } from '../../config-schema/experiment-schema.js';
 import { buildDataset, type ImageRoots } from '../../dataset/build-dataset.js';
 import { generateDemoWorld } from '../../dataset/demo-world.js';
 import { summarizeFiltration, type Filtration } from '../../dataset/filtration/filter-by-model.js';

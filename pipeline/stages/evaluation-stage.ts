@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { ExperimentConfig } from '../../config/experiment-schema.js';
+import type { ExperimentConfig } from '../../config-schema/experiment-schema.js';
 import { classSetWnids } from '../../dataset/imagenet-classes.js';
 import type { ManifestEntry } from '../../dataset/manifest.js';
 import { withConvGradientBackend } from '../../ml/conv-gradient-backend.js';

@@ -1,4 +1,4 @@
-import type { ExperimentConfig } from '../../config/experiment-schema.js';
+import type { ExperimentConfig } from '../../config-schema/experiment-schema.js';
 import { extractFeatures } from '../../ml/features/extract-features.js';
 import { createSourceReader } from '../../ml/images/read-source.js';
 import { splitModel } from '../../ml/models/split-model.js';

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { ExperimentConfig } from '../../config/experiment-schema.js';
+import type { ExperimentConfig } from '../../config-schema/experiment-schema.js';
 import {
   latestGanCheckpoint,
   restoreGanCheckpoint,

@@ -1,4 +1,4 @@
-import type { ExperimentConfig } from '../../config/experiment-schema.js';
+import type { ExperimentConfig } from '../../config-schema/experiment-schema.js';
 import { renderReportHtml } from '../../report/render-html.js';
 import { renderMetricsJson } from '../../report/render-metrics-json.js';
 import type { ReportModelInput } from '../../report/report-model.js';

@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import YAML from 'yaml';
-import { loadConfig } from '../../config/load-config.js';
+import { loadConfig } from '../../config-schema/load-config.js';
 import { COMMANDS } from '../../cli/commands/index.js';
 import { ROOT, runSfe, type SfeResult } from './run-sfe.js';
 

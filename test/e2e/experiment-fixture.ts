@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { openCluster, type Cluster } from '../../client/cluster.js';
-import type { ExperimentConfigInput } from '../../config/experiment-schema.js';
+import type { ExperimentConfigInput } from '../../config-schema/experiment-schema.js';
 import { createS3Client, ensureBucket } from '../../store/s3-store.js';
 import { spawnWorkerProcess, type WorkerProcess } from '../../workers/worker-process.js';
 import { tinyDemoConfig } from '../fixtures/tiny-demo-config.js';

@@ -10,8 +10,8 @@ import {
   viewExperiment,
   type ExperimentHandle,
 } from '../../client/experiments.js';
-import type { ExperimentConfigInput } from '../../config/experiment-schema.js';
-import { configHash, parseConfig } from '../../config/load-config.js';
+import type { ExperimentConfigInput } from '../../config-schema/experiment-schema.js';
+import { configHash, parseConfig } from '../../config-schema/load-config.js';
 import { readManifest } from '../../store/artifact-commit.js';
 import { openStore } from '../../store/open-store.js';
 import type { ExperimentResult } from '../../workflows/experiment-state.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client } from '@temporalio/client';
 import { launchSweep } from '../../client/sweeps.js';
-import { parseConfig } from '../../config/load-config.js';
+import { parseConfig } from '../../config-schema/load-config.js';
 import { loadRungRecords } from '../../pipeline/sweep/trial-records.js';
 import { openStore } from '../../store/open-store.js';
 import { parseSweepSpec, type SweepSpecInput } from '../../sweep/sweep-spec.js';

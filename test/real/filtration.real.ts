@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig, parseConfig } from '../../config/load-config.js';
+import { loadConfig, parseConfig } from '../../config-schema/load-config.js';
 import type { Filtration } from '../../dataset/filtration/filter-by-model.js';
 import { selectBackend } from '../../ml/backend.js';
 import { createSourceReader } from '../../ml/images/read-source.js';

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError } from '../../config/config-error.js';
-import { loadConfig, parseConfig } from '../../config/load-config.js';
+import { ConfigError } from '../../config-schema/config-error.js';
+import { loadConfig, parseConfig } from '../../config-schema/load-config.js';
 
 const realData = { kind: 'folder', adversarialRoot: 'a', benignRoot: 'b' };
 const model = { uri: 'm/model.json' };

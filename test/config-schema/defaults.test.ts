@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { configHash, parseConfig } from '../../config/load-config.js';
+import { configHash, parseConfig } from '../../config-schema/load-config.js';
 
 /** The least a real-data experiment must say: where the images and the model are. */
 const minimalReal = {

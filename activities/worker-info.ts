@@ -1,11 +1,14 @@
 import { hostname } from 'node:os';
 import { Context } from '@temporalio/activity';
+import { describeActiveBackend, type BackendInfo } from '../ml/backend-info.js';
 
 export interface WorkerInfo {
   taskQueue: string;
   hostname: string;
   pid: number;
   node: string;
+  /** What the worker computes on: backend, TensorFlow version, devices, threads. */
+  backend: BackendInfo;
 }
 
 /** Answers with who ran it, so that `sfe doctor` can show which machines serve each queue. */
@@ -15,5 +18,6 @@ export async function describeWorker(): Promise<WorkerInfo> {
     hostname: hostname(),
     pid: process.pid,
     node: process.version,
+    backend: await describeActiveBackend(),
   };
 }

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { useFastWasmTransposedMatMul } from './training/wasm-matmul.js';
+import { describeActiveBackend, formatBackendInfo, type BackendInfo } from './backend-info.js';
 
 export const BACKENDS = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKENDS)[number];
@@ -11,23 +12,43 @@ export interface BackendChoice {
   active: BackendName;
   /** Why each better backend was passed over, in order of preference. */
   skipped: { backend: BackendName; reason: string }[];
+  /** Version, devices and threads of the active backend. */
+  info: BackendInfo;
 }
 
 /** The environment variable that forces a backend, overriding config. */
 export const BACKEND_ENV = 'SFE_BACKEND';
 
-// Held in variables so that the type checker does not demand optional packages that failed
-// to install (their install downloads libtensorflow and needs the internet).
+// Held in variables so that the type checker does not demand packages that are not npm
+// dependencies: infra/native/install-tfjs-node.sh builds them where it can.
 const TFJS_NODE_GPU: string = '@tensorflow/tfjs-node-gpu';
 const TFJS_NODE: string = '@tensorflow/tfjs-node';
+
+/**
+ * TensorFlow reads these once, when the native library loads. Op determinism makes the native
+ * kernels pick reproducible algorithms (bit-identical resume, see README); memory growth stops
+ * TensorFlow from taking the whole GPU at start; level 2 keeps its info banners out of the logs.
+ * A value the user set wins.
+ */
+const NATIVE_ENV_DEFAULTS = {
+  TF_DETERMINISTIC_OPS: '1',
+  TF_FORCE_GPU_ALLOW_GROWTH: 'true',
+  TF_CPP_MIN_LOG_LEVEL: '2',
+} as const;
+
+function setNativeEnvDefaults(): void {
+  for (const [name, value] of Object.entries(NATIVE_ENV_DEFAULTS)) process.env[name] ??= value;
+}
 
 async function activate(name: BackendName): Promise<void> {
   switch (name) {
     case 'tensorflow-gpu':
       // The native bindings register the 'tensorflow' backend on import.
+      setNativeEnvDefaults();
       await import(TFJS_NODE_GPU);
       break;
     case 'tensorflow':
+      setNativeEnvDefaults();
       await import(TFJS_NODE);
       break;
     case 'wasm':
@@ -51,8 +72,8 @@ function parseForced(value: string | undefined, source: string): BackendName | '
 }
 
 /**
- * Picks the fastest backend that loads here: tfjs-node-gpu, then tfjs-node (both optional
- * dependencies whose install needs the internet), then wasm, then pure-JS cpu. `SFE_BACKEND`
+ * Picks the fastest backend that loads here: tfjs-node-gpu, then tfjs-node (both built by
+ * infra/native/install-tfjs-node.sh where it can), then wasm, then pure-JS cpu. `SFE_BACKEND`
  * wins over `configured`; a forced backend that fails to load is an error, not a fallback.
  */
 export async function selectBackend(
@@ -64,16 +85,18 @@ export async function selectBackend(
   const skipped: BackendChoice['skipped'] = [];
   if (requested !== 'auto') {
     await activate(requested);
-    log(`[sfe] tfjs backend: ${requested} (forced)`);
-    return { requested, active: requested, skipped };
+    const info = await describeActiveBackend();
+    log(`[sfe] tfjs backend: ${requested} (forced): ${formatBackendInfo(info)}`);
+    return { requested, active: requested, skipped, info };
   }
   for (const candidate of BACKENDS) {
     try {
       await activate(candidate);
+      const info = await describeActiveBackend();
       log(
-        `[sfe] tfjs backend: ${candidate}${skipped.length ? ` (skipped ${skipped.map((s) => s.backend).join(', ')})` : ''}`,
+        `[sfe] tfjs backend: ${candidate}: ${formatBackendInfo(info)}${skipped.length ? ` (skipped ${skipped.map((s) => s.backend).join(', ')})` : ''}`,
       );
-      return { requested, active: candidate, skipped };
+      return { requested, active: candidate, skipped, info };
     } catch (err) {
       skipped.push({
         backend: candidate,

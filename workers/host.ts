@@ -1,5 +1,6 @@
 import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
 import { selectBackend, type BackendChoice, type BackendName } from '../ml/backend.js';
+import { formatBackendInfo, usesGpu } from '../ml/backend-info.js';
 import {
   bundleSfeWorkflows,
   createSfeWorker,
@@ -50,6 +51,9 @@ export async function startWorkerHost(options: WorkerHostOptions): Promise<Worke
     // Already installed (a second host in this process, or a test harness): keep that one.
   }
   const backend = await selectBackend(options.backend, log);
+  if (options.queues.some((q) => q.role === 'gpu') && !usesGpu(backend.info)) {
+    log(`[sfe] gpu worker found no GPU: its stages run on ${formatBackendInfo(backend.info)}`);
+  }
   const workflowBundle = await bundleSfeWorkflows();
   const workers: SfeWorker[] = [];
   for (const queue of options.queues) {

@@ -24,6 +24,7 @@ export const doctor: Command = {
   async run(args, io) {
     const { openCluster } = await import('../../client/cluster.js');
     const { healthCheckWorkflow } = await import('../../workflows/index.js');
+    const { formatBackendInfo } = await import('../../ml/backend-info.js');
     const queues = String(args.options['queues'] ?? 'sfe-cpu,sfe-gpu')
       .split(',')
       .filter(Boolean);
@@ -45,7 +46,7 @@ export const doctor: Command = {
       for (const r of results) {
         io.out(
           r.served
-            ? `  ✔ ${r.taskQueue}: served by ${r.worker!.hostname} pid ${r.worker!.pid} (Node ${r.worker!.node})\n`
+            ? `  ✔ ${r.taskQueue}: served by ${r.worker!.hostname} pid ${r.worker!.pid} (Node ${r.worker!.node}), ${formatBackendInfo(r.worker!.backend)}\n`
             : `  ✘ ${r.taskQueue}: no worker answered (${r.error})\n`,
         );
       }

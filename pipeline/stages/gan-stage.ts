@@ -5,6 +5,7 @@ import {
   restoreGanCheckpoint,
   saveGanCheckpoint,
 } from '../../ml/checkpoint/gan-checkpoint.js';
+import { describeActiveBackend, formatBackendInfo } from '../../ml/backend-info.js';
 import { loadStateArtifact, saveStateArtifact } from '../../ml/checkpoint/state-artifact.js';
 import { GanOptionsSchema, type GanOptions } from '../../ml/gan/gan-options.js';
 import { GanTrainer, type FeatureMap, type GeneratorRole } from '../../ml/gan/gan-trainer.js';
@@ -129,7 +130,7 @@ async function train(
         {
           pairs: pairs.benign.length,
           featureDim: trainer.dim,
-          backend: tf.getBackend(),
+          backend: formatBackendInfo(await describeActiveBackend()),
           iterations: state.iteration,
           finalMsePG: last('msePG'),
           finalMseNG: last('mseNG'),

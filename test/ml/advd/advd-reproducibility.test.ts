@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { trainAdvd, type AdvdTrainingResult } from '../../../ml/advd/train-advd.js';
-import { selectBackend } from '../../../ml/backend.js';
+import { useBackend } from '../native/use-backend.js';
 import { Rng } from '../../../ml/rng.js';
 
 // Small and fast, with dropout on both hidden blocks and several steps per epoch.
@@ -42,9 +42,9 @@ async function run(seed: number) {
 describe('AdvD training reproducibility', function () {
   this.timeout(120_000);
 
-  for (const backend of ['cpu', 'wasm'] as const) {
-    it(`repeats bit for bit with the same seed on ${backend}, and differs with another`, async () => {
-      await selectBackend(backend, () => {});
+  for (const backend of ['tensorflow', 'cpu', 'wasm'] as const) {
+    it(`repeats bit for bit with the same seed on ${backend}, and differs with another`, async function () {
+      await useBackend(this, backend);
       const first = await run(7);
       const again = await run(7);
       assert.deepEqual(again, first);

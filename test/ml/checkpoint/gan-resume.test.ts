@@ -3,7 +3,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { selectBackend, type BackendName } from '../../../ml/backend.js';
+import type { BackendName } from '../../../ml/backend.js';
+import { useBackend } from '../native/use-backend.js';
 import {
   latestGanCheckpoint,
   restoreGanCheckpoint,
@@ -36,7 +37,7 @@ function assertSameState(actual: GanTrainingState, expected: GanTrainingState): 
   assert.deepEqual(actual.history, expected.history);
 }
 
-for (const backend of ['cpu', 'wasm'] as BackendName[]) {
+for (const backend of ['tensorflow', 'cpu', 'wasm'] as BackendName[]) {
   for (const discriminator of ['separate', 'shared'] as const) {
     describe(`GAN checkpoint resume on ${backend}, ${discriminator} D`, function () {
       this.timeout(300_000);
@@ -52,8 +53,8 @@ for (const backend of ['cpu', 'wasm'] as BackendName[]) {
       let root: string;
       let data: ReturnType<typeof syntheticPairs>;
 
-      before(async () => {
-        await selectBackend(backend, () => {});
+      before(async function () {
+        await useBackend(this, backend);
         root = await mkdtemp(join(tmpdir(), 'gan-resume-'));
         data = syntheticPairs(3, { pairs: 48, dim: 32 });
       });

@@ -62,13 +62,13 @@ export async function describeActiveBackend(): Promise<BackendInfo> {
 }
 
 /** One line: "tensorflow (TensorFlow 2.16.2; CPU; 8 threads)". */
-export function formatBackendInfo(info: BackendInfo): string {
+export function formatBackendInfo(info: BackendInfo, name: string = info.backend): string {
   const parts = [
     ...(info.tensorflow ? [`TensorFlow ${info.tensorflow}`] : []),
     info.devices.join(', '),
     `${info.threads} thread${info.threads === 1 ? '' : 's'}`,
   ];
-  return `${info.backend} (${parts.join('; ')})`;
+  return `${name} (${parts.join('; ')})`;
 }
 
 export function usesGpu(info: BackendInfo): boolean {

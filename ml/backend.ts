@@ -86,7 +86,7 @@ export async function selectBackend(
   if (requested !== 'auto') {
     await activate(requested);
     const info = await describeActiveBackend();
-    log(`[sfe] tfjs backend: ${requested} (forced): ${formatBackendInfo(info)}`);
+    log(`[sfe] tfjs backend: ${formatBackendInfo(info, requested)}, forced`);
     return { requested, active: requested, skipped, info };
   }
   for (const candidate of BACKENDS) {
@@ -94,7 +94,7 @@ export async function selectBackend(
       await activate(candidate);
       const info = await describeActiveBackend();
       log(
-        `[sfe] tfjs backend: ${candidate}: ${formatBackendInfo(info)}${skipped.length ? ` (skipped ${skipped.map((s) => s.backend).join(', ')})` : ''}`,
+        `[sfe] tfjs backend: ${formatBackendInfo(info, candidate)}${skipped.length ? `, skipped ${skipped.map((s) => s.backend).join(', ')}` : ''}`,
       );
       return { requested, active: candidate, skipped, info };
     } catch (err) {

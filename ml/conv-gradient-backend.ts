@@ -5,8 +5,8 @@ const CONV_GRADIENT_KERNELS = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'M
 
 /**
  * Runs `fn` on a backend with gradients through convolutions (training a CNN, Grad-CAM through a
- * convolutional head): the active one if it has the kernels, else the pure-JS cpu backend (the
- * wasm backend ships inference kernels only).
+ * convolutional head): the active one if it has the kernels (the native backends do), else the
+ * pure-JS cpu backend (the wasm backend ships inference kernels only).
  * Tensors made inside belong to that backend; return plain data or artifacts, not tensors.
  */
 export async function withConvGradientBackend<T>(fn: () => Promise<T>): Promise<T> {

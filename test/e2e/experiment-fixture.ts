@@ -12,7 +12,7 @@ import { s3TestEndpoint, temporalTestAddress } from '../setup/services.js';
 
 /**
  * A real deployment in miniature: a Temporal dev server, versitygw as the artifact store, and
- * `sfe worker` processes for the CPU and GPU queues (here both on the CPU, deterministic backend).
+ * `sfe worker` processes for the CPU and GPU queues (here both on the CPU, on the default backend: native where built).
  */
 export interface Deployment {
   cluster: Cluster;
@@ -68,7 +68,7 @@ export async function startDeployment(): Promise<Deployment> {
         address: cluster.address,
         namespace: 'default',
         queue: { role, taskQueue: queues[role], slots: 1 },
-        backend: 'cpu',
+        backend: 'auto',
         graceSeconds: 2,
         logLevel: 'WARN',
         stdio: log,

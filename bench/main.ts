@@ -14,6 +14,9 @@ const BENCHES: Record<string, () => Promise<BenchResult[]>> = {
     (await import('./feature-extraction.js')).benchFeatureExtraction('wasm'),
   'feature-extraction-cpu': async () =>
     (await import('./feature-extraction.js')).benchFeatureExtraction('cpu'),
+  'native-vs-keras': async () => (await import('./native-vs-keras.js')).benchNativeVsKeras(),
+  'feature-extraction-tensorflow': async () =>
+    (await import('./feature-extraction.js')).benchFeatureExtraction('tensorflow'),
   'gan-training-wasm': async () => (await import('./gan-training.js')).benchGanTraining(['wasm']),
   'gan-training-cpu': async () => (await import('./gan-training.js')).benchGanTraining(['cpu']),
   'sweep-scaling': async () => (await import('./sweep-scaling.js')).benchSweepScaling(),

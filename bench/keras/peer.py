@@ -1,0 +1,113 @@
+"""Keras peer for bench/native-vs-keras.ts: the same work on the same TensorFlow wheel.
+
+Reads one JSON request per line on stdin and answers one JSON line on stdout:
+  {"op": "inception", "batch": 32}          -> {"seconds": s}  one avg_pool batch, 299x299
+  {"op": "gan", "iterations": k}            -> {"seconds": s}  k SFE GAN iterations, d=2048
+Models are built (and the GAN step traced) once, at the first request of each kind.
+"""
+import json
+import os
+import sys
+import time
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+import numpy as np  # noqa: E402
+import tensorflow as tf  # noqa: E402
+
+keras = tf.keras
+DIM, BATCH, PAIRS = 2048, 64, 256
+HIDDEN, D_HIDDEN = [256, 512, 1024], [512, 256]
+
+
+def inception():
+    model = keras.applications.InceptionV3(weights=None, include_top=False, pooling="avg")
+    images = {}
+
+    def run(batch):
+        if batch not in images:
+            images[batch] = tf.random.uniform([batch, 299, 299, 3], -1, 1)
+            model(images[batch], training=False)  # warm-up
+        start = time.perf_counter()
+        model(images[batch], training=False).numpy()
+        return time.perf_counter() - start
+
+    return run
+
+
+def generator():
+    layers = [keras.Input([DIM])]
+    for units in HIDDEN:
+        layers += [keras.layers.Dense(units), keras.layers.LeakyReLU(0.2), keras.layers.BatchNormalization(momentum=0.8)]
+    layers += [keras.layers.Dense(DIM, activation="tanh"), keras.layers.Dense(DIM)]
+    return keras.Sequential(layers)
+
+
+def discriminator():
+    layers = [keras.Input([DIM])]
+    for units in D_HIDDEN:
+        layers += [keras.layers.Dense(units), keras.layers.LeakyReLU(0.2)]
+    layers += [keras.layers.Dense(1, activation="sigmoid")]
+    return keras.Sequential(layers)
+
+
+def gan():
+    """Two GANs (PG, NG) with separate discriminators: a D step, then a G step through frozen D."""
+    rng = np.random.default_rng(1)
+    benign = rng.normal(size=[PAIRS, DIM]).astype("float32")
+    inputs = tf.constant(np.concatenate([benign, benign + 0.5]))
+    targets = [tf.constant(np.concatenate([benign, benign])), tf.constant(np.concatenate([benign + 0.5, benign + 0.5]))]
+    gs, ds = [generator(), generator()], [discriminator(), discriminator()]
+    d_opt = keras.optimizers.Adam(1e-5, 0.5, 0.999, 1e-7)
+    g_opt = keras.optimizers.Adam(1e-5, 0.5, 0.999, 1e-7)
+    bce = keras.losses.BinaryCrossentropy()
+    d_vars = ds[0].trainable_variables + ds[1].trainable_variables
+    g_vars = gs[0].trainable_variables + gs[1].trainable_variables
+
+    @tf.function(jit_compile=False)
+    def step(rows):
+        x = tf.gather(inputs, rows)
+        t = [tf.gather(target, rows) for target in targets]
+        fakes = [g(x, training=False) for g in gs]
+        with tf.GradientTape() as tape:
+            d_loss = sum(0.5 * (bce(tf.ones([BATCH, 1]), d(ti)) + bce(tf.zeros([BATCH, 1]), d(f))) for d, ti, f in zip(ds, t, fakes))
+        d_opt.apply_gradients(zip(tape.gradient(d_loss, d_vars), d_vars))
+        with tf.GradientTape() as tape:
+            g_loss = 0.0
+            for g, d, ti in zip(gs, ds, t):
+                generated = g(x, training=True)
+                fit = tf.reduce_mean(tf.reduce_sum(tf.square(generated - ti), 1))
+                g_loss += 0.999 * fit + 0.001 * bce(tf.ones([BATCH, 1]), d(generated))
+        g_opt.apply_gradients(zip(tape.gradient(g_loss, g_vars), g_vars))
+        return d_loss, g_loss
+
+    sample = np.random.default_rng(2)
+
+    def rows():
+        return tf.constant(sample.choice(2 * PAIRS, BATCH, replace=False).astype("int32"))
+
+    for _ in range(2):  # trace and warm up
+        [v.numpy() for v in step(rows())]
+
+    def run(iterations):
+        start = time.perf_counter()
+        for _ in range(iterations):
+            [v.numpy() for v in step(rows())]
+        return time.perf_counter() - start
+
+    return run
+
+
+def main():
+    runners = {}
+    makers = {"inception": inception, "gan": gan}
+    for line in sys.stdin:
+        request = json.loads(line)
+        op = request["op"]
+        if op not in runners:
+            runners[op] = makers[op]()
+        arg = request.get("batch") if op == "inception" else request.get("iterations")
+        print(json.dumps({"seconds": runners[op](arg), "tensorflow": tf.__version__}), flush=True)
+
+
+if __name__ == "__main__":
+    main()

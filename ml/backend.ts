@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { useFastWasmTransposedMatMul } from './training/wasm-matmul.js';
 import { describeActiveBackend, formatBackendInfo, type BackendInfo } from './backend-info.js';
@@ -15,6 +16,8 @@ export interface BackendChoice {
   /** Version, devices and threads of the active backend. */
   info: BackendInfo;
 }
+
+const NVIDIA_DEVICE = '/dev/nvidiactl';
 
 /** The environment variable that forces a backend, overriding config. */
 export const BACKEND_ENV = 'SFE_BACKEND';
@@ -90,6 +93,12 @@ export async function selectBackend(
     return { requested, active: requested, skipped, info };
   }
   for (const candidate of BACKENDS) {
+    // Loaded without a GPU, the GPU build would run on the CPU and could not be unloaded for the
+    // CPU build; NVIDIA's driver makes this device node.
+    if (candidate === 'tensorflow-gpu' && !existsSync(NVIDIA_DEVICE)) {
+      skipped.push({ backend: candidate, reason: `no NVIDIA GPU (${NVIDIA_DEVICE} is missing)` });
+      continue;
+    }
     try {
       await activate(candidate);
       const info = await describeActiveBackend();

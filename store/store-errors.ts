@@ -28,7 +28,7 @@ export function permanentStoreProblem(error: unknown): string | undefined {
 export function unreachableProblem(error: unknown): string | undefined {
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code === 'string' && UNREACHABLE_CODES.has(code)) {
-    return `nothing answers at the S3 endpoint (${code}: ${(error as Error).message})`;
+    return `nothing answers at the S3 endpoint, SFE_S3_ENDPOINT (${code}: ${(error as Error).message})`;
   }
   return undefined;
 }

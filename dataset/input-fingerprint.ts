@@ -12,8 +12,8 @@ export interface InputFingerprint {
 
 /**
  * Fingerprints the data roots by the name, size and mtime of every file below them (a tar root
- * is one file); an s3:// root, whose listing carries no times here, by its key names. Cheap
- * enough to run on every launch: it reads no file's content.
+ * is one file), mtimes to the millisecond; an s3:// root, whose listing carries no times here,
+ * by its key names. Cheap enough to run on every launch: it reads no file's content.
  */
 export async function fingerprintRoots(
   roots: Readonly<Record<string, string | undefined>>,
@@ -31,13 +31,13 @@ async function rootLines(root: string): Promise<string[]> {
   const local = root.startsWith('file://') ? fileURLToPath(root) : path.resolve(root);
   const top = await stat(local).catch(() => undefined);
   if (top === undefined) return [];
-  if (!top.isDirectory()) return [`${path.basename(local)} ${top.size} ${top.mtimeMs}`];
+  if (!top.isDirectory()) return [`${path.basename(local)} ${top.size} ${Math.round(top.mtimeMs)}`];
   const lines: string[] = [];
   for (const entry of await readdir(local, { withFileTypes: true, recursive: true })) {
     if (!entry.isFile()) continue;
     const file = path.join(entry.parentPath, entry.name);
     const info = await stat(file);
-    lines.push(`${path.relative(local, file)} ${info.size} ${info.mtimeMs}`);
+    lines.push(`${path.relative(local, file)} ${info.size} ${Math.round(info.mtimeMs)}`);
   }
   return lines.sort();
 }

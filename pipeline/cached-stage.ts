@@ -7,7 +7,7 @@ import {
 } from '../store/artifact-commit.js';
 import type { ArtifactStore } from '../store/artifact-store.js';
 import { canonicalJson, sha256Hex, stageKey } from '../store/content-address.js';
-import { HealFailedError } from './damaged-artifact.js';
+import { damageOf, HealFailedError } from './damaged-artifact.js';
 import type { StageContext } from './stage-context.js';
 import type { StageName, StageRef } from './stage-ref.js';
 
@@ -86,7 +86,10 @@ export async function runCachedStage(
   try {
     manifest = await compute(key);
   } catch (error) {
-    if (damage !== undefined) throw new HealFailedError(spec.stage, damage, error);
+    // Damage upstream is the workflow's to mend; anything else means healing failed.
+    if (damage !== undefined && damageOf(error) === undefined) {
+      throw new HealFailedError(spec.stage, damage, error);
+    }
     throw error;
   }
   const recomputed =

@@ -90,7 +90,10 @@ describe('sfe run launch checks (versitygw, dev server, child processes)', funct
       { storage: { uri: `s3://${bucket}/runs` } },
       { SFE_S3_ENDPOINT: 'http://127.0.0.1:1' },
     );
-    assert.match(err, /storage\.uri: .*nothing answers at the S3 endpoint, SFE_S3_ENDPOINT \(ECONNREFUSED/);
+    assert.match(
+      err,
+      /storage\.uri: .*nothing answers at the S3 endpoint, SFE_S3_ENDPOINT \(ECONNREFUSED/,
+    );
   });
 
   it('a target model that is not there', async () => {

@@ -80,7 +80,8 @@ export async function runCachedStage(
     };
   }
   if (existing !== null || damage !== undefined) await ctx.store.delete(manifestKey(key));
-  if (damage !== undefined) ctx.log(`${spec.stage}: cached artifact damaged (${damage}); recomputing`);
+  if (damage !== undefined)
+    ctx.log(`${spec.stage}: cached artifact damaged (${damage}); recomputing`);
   const started = performance.now();
   let manifest: Manifest;
   try {

@@ -13,9 +13,11 @@ export function stagesSection(stages: readonly StageRecord[]): PageSection {
   ]);
   const computed = stages.filter((s) => s.outcome === 'computed');
   const total = computed.reduce((sum, s) => sum + s.seconds, 0);
-  const notes = stages
-    .filter((s) => s.recomputed !== undefined)
-    .map((s) => `<p>recomputed: ${escapeXml(s.stage)}: ${escapeXml(s.recomputed!)}</p>`);
+  const notes = stages.flatMap((s) =>
+    s.recomputed === undefined
+      ? []
+      : [`<p>recomputed: ${escapeXml(s.stage)}: ${escapeXml(s.recomputed)}</p>`],
+  );
   const summary = `${notes.join('')}<p>${computed.length} of ${stages.length} stages computed in ${escapeXml(formatSeconds(total))}; ${stages.length - computed.length} reused from the cache.</p>`;
   return {
     id: 'stages',

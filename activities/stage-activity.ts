@@ -3,6 +3,9 @@ import { ConfigError } from '../config-schema/config-error.js';
 import { parseConfig } from '../config-schema/load-config.js';
 import type { ExperimentConfig } from '../config-schema/experiment-schema.js';
 import { InputError } from '../pipeline/input-error.js';
+import { damageOf, HealFailedError } from '../pipeline/damaged-artifact.js';
+import { permanentStoreProblem } from '../store/store-errors.js';
+import { DAMAGED_ARTIFACT } from '../workflows/failure-types.js';
 import type { StageContext, StageProgress } from '../pipeline/stage-context.js';
 import type { StageRef } from '../pipeline/stage-ref.js';
 import { openStore } from '../store/open-store.js';
@@ -43,9 +46,20 @@ function heartbeatingContext(config: ExperimentConfig): StageContext {
 }
 
 function toFailure(err: unknown): unknown {
-  if (err instanceof InputError || err instanceof ConfigError) {
+  if (err instanceof InputError || err instanceof ConfigError || err instanceof HealFailedError) {
     return ApplicationFailure.nonRetryable(err.message, err.name);
   }
+  const damage = damageOf(err);
+  if (damage !== undefined) {
+    return ApplicationFailure.create({
+      message: `the artifact of stage ${damage.stage} is damaged: ${damage.problem}`,
+      type: DAMAGED_ARTIFACT,
+      nonRetryable: true,
+      details: [damage.stage],
+    });
+  }
+  const permanent = permanentStoreProblem(err);
+  if (permanent !== undefined) return ApplicationFailure.nonRetryable(permanent, 'StoreError');
   return err;
 }
 

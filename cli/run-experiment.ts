@@ -5,6 +5,8 @@ import {
   viewExperiment,
   type ExperimentHandle,
 } from '../client/experiments.js';
+import { launchProblems } from '../client/launch-checks.js';
+import { ConfigError } from '../config-schema/config-error.js';
 import type { ExperimentConfig } from '../config-schema/experiment-schema.js';
 import { configHash, loadConfig } from '../config-schema/load-config.js';
 import { stagesFrom, type StageName } from '../pipeline/stage-ref.js';
@@ -116,6 +118,8 @@ export async function runExperiment(
   io: CommandIo,
 ): Promise<number> {
   const config = await loadConfig(file);
+  const problems = await launchProblems(config);
+  if (problems.length > 0) throw new ConfigError(file, problems);
   const hash = configHash(config);
   const experimentId = experimentIdFor(config, hash);
   const clusterOptions = clusterOptionsOf({

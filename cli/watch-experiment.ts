@@ -21,8 +21,14 @@ export async function watchExperiment(
   const tty = process.stderr.isTTY === true;
   const eta = new EtaEstimator();
   let lastLogged = '';
+  const announced = new Set<string>();
   for (;;) {
     const view = await viewExperiment(handle, stop);
+    for (const ref of view.state?.stages ?? []) {
+      if (ref.recomputed === undefined || announced.has(ref.stage)) continue;
+      announced.add(ref.stage);
+      io.err(`${tty ? '\r\x1b[2K' : ''}[sfe] ${ref.stage} recomputed: ${ref.recomputed}\n`);
+    }
     if (view.status !== 'RUNNING' || stop?.aborted) {
       if (tty) io.err('\r\x1b[2K');
       return view;

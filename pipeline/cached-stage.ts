@@ -1,5 +1,13 @@
-import { readManifest, manifestKey, type Manifest } from '../store/artifact-commit.js';
+import {
+  ArtifactIntegrityError,
+  findDamage,
+  manifestKey,
+  readManifest,
+  type Manifest,
+} from '../store/artifact-commit.js';
+import type { ArtifactStore } from '../store/artifact-store.js';
 import { canonicalJson, sha256Hex, stageKey } from '../store/content-address.js';
+import { damageOf, HealFailedError } from './damaged-artifact.js';
 import type { StageContext } from './stage-context.js';
 import type { StageName, StageRef } from './stage-ref.js';
 
@@ -10,6 +18,25 @@ export interface CachedStageSpec {
   inputs: readonly StageRef[];
   /** Recompute even if a committed artifact exists; the new one replaces it. */
   force: boolean;
+  /** Why this stage is recomputed when its key is new, e.g. its input files changed. */
+  recomputeReason?: string;
+}
+
+/** The committed manifest under `key` and, when one of its parts is altered or gone, what. */
+async function committedState(
+  store: ArtifactStore,
+  key: string,
+): Promise<{ manifest: Manifest | null; damage?: string }> {
+  let manifest: Manifest | null;
+  try {
+    manifest = await readManifest(store, key);
+  } catch (error) {
+    if (error instanceof ArtifactIntegrityError) return { manifest: null, damage: error.message };
+    throw error;
+  }
+  if (manifest === null) return { manifest };
+  const damage = await findDamage(store, manifest);
+  return damage === undefined ? { manifest } : { manifest, damage };
 }
 
 /** Identical content gives an identical digest, whichever attempt wrote it and when. */
@@ -26,7 +53,9 @@ export function contentDigest(manifest: Manifest): string {
  * Step caching: a stage's artifact lives at the hash of its config, its inputs' digests and the
  * code version. A committed artifact there is reused; otherwise `compute` writes and commits it
  * under that prefix, with the figures the stage reports (its summary) as manifest metadata. A forced rerun first withdraws the old manifest, so a crash mid-rerun
- * leaves the stage uncommitted (to be computed again) rather than half replaced.
+ * leaves the stage uncommitted (to be computed again) rather than half replaced. A committed
+ * artifact with a part altered or deleted counts as absent: it is withdrawn and recomputed
+ * (`recomputed` says why), and only a failing recomputation stops the run.
  */
 export async function runCachedStage(
   ctx: StageContext,
@@ -39,8 +68,8 @@ export async function runCachedStage(
     inputDigests: spec.inputs.map((input) => input.digest),
     codeVersion: ctx.codeVersion,
   });
-  const existing = await readManifest(ctx.store, key);
-  if (existing !== null && !spec.force) {
+  const { manifest: existing, damage } = await committedState(ctx.store, key);
+  if (existing !== null && damage === undefined && !spec.force) {
     return {
       stage: spec.stage,
       key,
@@ -50,9 +79,22 @@ export async function runCachedStage(
       summary: existing.metadata,
     };
   }
-  if (existing !== null) await ctx.store.delete(manifestKey(key));
+  if (existing !== null || damage !== undefined) await ctx.store.delete(manifestKey(key));
+  if (damage !== undefined)
+    ctx.log(`${spec.stage}: cached artifact damaged (${damage}); recomputing`);
   const started = performance.now();
-  const manifest = await compute(key);
+  let manifest: Manifest;
+  try {
+    manifest = await compute(key);
+  } catch (error) {
+    // Damage upstream is the workflow's to mend; anything else means healing failed.
+    if (damage !== undefined && damageOf(error) === undefined) {
+      throw new HealFailedError(spec.stage, damage, error);
+    }
+    throw error;
+  }
+  const recomputed =
+    damage !== undefined ? `its cached artifact was damaged: ${damage}` : spec.recomputeReason;
   return {
     stage: spec.stage,
     key,
@@ -60,5 +102,6 @@ export async function runCachedStage(
     cached: false,
     seconds: (performance.now() - started) / 1000,
     summary: manifest.metadata,
+    ...(recomputed !== undefined && !spec.force ? { recomputed } : {}),
   };
 }

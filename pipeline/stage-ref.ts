@@ -26,6 +26,8 @@ export const stageRefSchema = z.object({
   seconds: z.number().nonnegative(),
   /** The artifact's manifest metadata: small figures for progress lines and the report. */
   summary: z.record(z.string(), z.json()),
+  /** Why a stage that had a cached result was computed again (a damaged artifact, changed files). */
+  recomputed: z.string().optional(),
 });
 export type StageRef = z.infer<typeof stageRefSchema>;
 

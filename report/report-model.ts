@@ -132,6 +132,8 @@ export const stageRecordSchema = z.strictObject({
   key: text,
   outcome: z.enum(['cached', 'computed']),
   seconds: z.number().nonnegative(),
+  /** Why a stage with a cached result was computed again. */
+  recomputed: z.string().optional(),
 });
 
 export const reportModelSchema = z

@@ -40,7 +40,11 @@ export interface ArtifactPart {
 }
 
 export class ArtifactIntegrityError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** The store key of the damaged object. */
+    readonly key: string,
+  ) {
     super(message);
     this.name = 'ArtifactIntegrityError';
   }
@@ -124,15 +128,38 @@ export async function readManifest(store: ArtifactStore, prefix: string): Promis
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new ArtifactIntegrityError(`${key} in ${store.uri} is not JSON: ${String(error)}`);
+    throw new ArtifactIntegrityError(`${key} in ${store.uri} is not JSON: ${String(error)}`, key);
   }
   const parsed = manifestSchema.safeParse(json);
   if (!parsed.success) {
     throw new ArtifactIntegrityError(
       `${key} in ${store.uri} is not a valid manifest: ${z.prettifyError(parsed.error)}`,
+      key,
     );
   }
   return parsed.data;
+}
+
+/**
+ * Reads every part back and checks it against the manifest: the first damaged one's problem
+ * (altered bytes, or the object gone from the store), or undefined when all are intact.
+ */
+export async function findDamage(
+  store: ArtifactStore,
+  manifest: Manifest,
+): Promise<string | undefined> {
+  for (const part of manifest.parts) {
+    try {
+      const stream = await readPartStream(store, manifest, part.name);
+      for await (const _chunk of stream as AsyncIterable<Buffer>) void _chunk;
+    } catch (error) {
+      if (error instanceof ArtifactIntegrityError || error instanceof ArtifactNotFoundError) {
+        return error.message;
+      }
+      throw error;
+    }
+  }
+  return undefined;
 }
 
 export async function isCommitted(store: ArtifactStore, prefix: string): Promise<boolean> {
@@ -254,6 +281,7 @@ function checkDigest(part: ManifestPart, size: number, sha256: string): void {
     throw new ArtifactIntegrityError(
       `part ${part.name} (${part.key}) is corrupt: ${size} bytes with sha256 ${sha256}, ` +
         `the manifest says ${part.size} bytes with sha256 ${part.sha256}`,
+      part.key,
     );
   }
 }

@@ -13,6 +13,7 @@ import type * as activities from '../activities/index.js';
 import type { StageActivityInput } from '../activities/stage-input.js';
 import type { StageName, StageRef } from '../pipeline/stage-ref.js';
 import type { ExperimentResult, ExperimentState } from './experiment-state.js';
+import { DAMAGED_ARTIFACT } from './failure-types.js';
 import { SFE_CONFIG_HASH, SFE_STAGE, SFE_STATUS } from './search-attributes.js';
 
 export interface ExperimentInput {
@@ -71,6 +72,16 @@ function stageProxies(input: ExperimentInput, queue: 'cpu' | 'gpu'): Record<stri
   });
 }
 
+/** The stage named by a DamagedArtifact failure, and what is damaged. */
+function damagedStage(err: unknown): { stage: StageName; problem: string } | undefined {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  if (!(cause instanceof ApplicationFailure) || cause.type !== DAMAGED_ARTIFACT) return undefined;
+  const stage = cause.details?.[0];
+  return typeof stage === 'string' && stage in STAGE_QUEUE
+    ? { stage: stage as StageName, problem: cause.message }
+    : undefined;
+}
+
 function describeFailure(err: unknown): string {
   if (err instanceof ActivityFailure && err.cause) return describeFailure(err.cause);
   if (err instanceof ApplicationFailure) return err.message;
@@ -108,18 +119,39 @@ export async function experimentWorkflow(input: ExperimentInput): Promise<Experi
     upsertSearchAttributes([{ key: SFE_STATUS, value: status }]);
   };
 
+  const order = Object.keys(STAGE_QUEUE) as StageName[];
+  // Stages recomputed because a later one found their artifact damaged: each is tried once.
+  const healing = new Map<StageName, string>();
+  let healingNow: StageName | undefined;
   try {
-    for (const stage of Object.keys(STAGE_QUEUE) as StageName[]) {
+    for (let index = 0; index < order.length; index++) {
+      const stage = order[index]!;
       state.stage = stage;
       upsertSearchAttributes([{ key: SFE_STAGE, value: stage }]);
       const run = proxies[STAGE_QUEUE[stage]][STAGE_ACTIVITY[stage]]!;
-      const ref = await run({
-        experimentId: input.experimentId,
-        configHash: input.configHash,
-        config: input.config,
-        inputs: { ...done },
-        force: input.force.includes(stage),
-      });
+      let ref: StageRef;
+      try {
+        ref = await run({
+          experimentId: input.experimentId,
+          configHash: input.configHash,
+          config: input.config,
+          inputs: { ...done },
+          force: input.force.includes(stage) || healingNow === stage,
+        });
+      } catch (err) {
+        const damaged = damagedStage(err);
+        if (damaged === undefined || healing.has(damaged.stage)) throw err;
+        healing.set(damaged.stage, `${stage} found it damaged: ${damaged.problem}`);
+        healingNow = damaged.stage;
+        index = order.indexOf(damaged.stage) - 1;
+        for (const later of order.slice(index + 1)) delete done[later];
+        state.stages = state.stages.filter((s) => order.indexOf(s.stage) <= index);
+        continue;
+      }
+      if (healingNow === stage) {
+        ref = { ...ref, recomputed: healing.get(stage) };
+        healingNow = undefined;
+      }
       done[stage] = ref;
       state.stages.push(ref);
       if (stage === input.stopAfter) break;
@@ -129,9 +161,13 @@ export async function experimentWorkflow(input: ExperimentInput): Promise<Experi
       finish('cancelled', 'cancelled by request');
       throw err instanceof CancelledFailure ? err : new CancelledFailure('cancelled by request');
     }
-    finish('failed', `${state.stage}: ${describeFailure(err)}`);
+    const damaged = damagedStage(err);
+    const advice = damaged
+      ? `; recomputing stage ${damaged.stage} did not mend it — rerun with --force ${damaged.stage}`
+      : '';
+    finish('failed', `${state.stage}: ${describeFailure(err)}${advice}`);
     throw ApplicationFailure.nonRetryable(
-      `stage ${state.stage} failed: ${describeFailure(err)}`,
+      `stage ${state.stage} failed: ${describeFailure(err)}${advice}`,
       'StageFailed',
     );
   }

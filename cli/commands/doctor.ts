@@ -6,7 +6,9 @@ export const doctor: Command = {
   summary: 'Check that the cluster answers and that a worker serves each task queue',
   description:
     'Runs a tiny workflow that sends one activity to each queue and reports which worker (host and\n' +
-    'process) answered, or that none did within --timeout seconds. Exit 1 when a queue is unserved.',
+    'process) answered, or that none did within --timeout seconds. Exit 1 when a queue is unserved.\n' +
+    'On the embedded dev server, which no other sfe process serves, it hosts the workers sfe run\n' +
+    'would (CPU in this process, GPU in a child process) and checks those.',
   positionals: [],
   options: {
     ...CLUSTER_OPTIONS,
@@ -18,39 +20,26 @@ export const doctor: Command = {
     timeout: {
       type: 'string',
       valueName: 'S',
-      description: 'Seconds to wait for a worker per queue (default 10)',
+      description:
+        'Seconds to wait for a worker per queue (default 10; 30 where doctor starts the workers)',
     },
   },
   async run(args, io) {
     const { openCluster } = await import('../../client/cluster.js');
-    const { healthCheckWorkflow } = await import('../../workflows/index.js');
-    const { formatBackendInfo } = await import('../../ml/backend-info.js');
+    const { runHealthCheck } = await import('../health-check-run.js');
     const queues = String(args.options['queues'] ?? 'sfe-cpu,sfe-gpu')
       .split(',')
       .filter(Boolean);
-    const timeoutSeconds = Number(args.options['timeout'] ?? 10);
     const cluster = await openCluster(clusterOptionsOf(args.options));
     try {
       io.out(`cluster ${cluster.address} (namespace ${cluster.namespace}) answers\n`);
-      const results = await cluster.client.workflow
-        .execute(healthCheckWorkflow, {
-          workflowId: `sfe-doctor-${Date.now()}`,
-          taskQueue: queues[0]!,
-          args: [{ taskQueues: queues, timeoutSeconds }],
-        })
-        .catch((err: unknown) => {
-          throw new Error(
-            `no worker runs workflows on ${queues[0]} (${err instanceof Error ? err.message : String(err)})`,
-          );
-        });
-      for (const r of results) {
-        io.out(
-          r.served
-            ? `  ✔ ${r.taskQueue}: served by ${r.worker!.hostname} pid ${r.worker!.pid} (Node ${r.worker!.node}), ${formatBackendInfo(r.worker!.backend)}\n`
-            : `  ✘ ${r.taskQueue}: no worker answered (${r.error})\n`,
-        );
-      }
-      return results.every((r) => r.served) ? 0 : 1;
+      const timeout = args.options['timeout'];
+      return await runHealthCheck(
+        cluster,
+        queues,
+        typeof timeout === 'string' ? Number(timeout) : undefined,
+        io,
+      );
     } finally {
       await cluster.close();
     }

@@ -23,6 +23,12 @@ async function followSweep(
   const { reportLocationOf } = await import('../../client/report-location.js');
   const { setTimeout: sleep } = await import('node:timers/promises');
   const sweep = await loadSweep(file);
+  const { launchProblems } = await import('../../client/launch-checks.js');
+  const problems = await launchProblems(sweep.base);
+  if (problems.length > 0) {
+    for (const p of problems) io.err(`${file}: base: ${p.path}: ${p.message}\n`);
+    return 1;
+  }
   const address =
     typeof args.options['address'] === 'string'
       ? args.options['address']

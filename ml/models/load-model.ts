@@ -7,6 +7,7 @@ import {
   storeModelReader,
   type ModelFileReader,
 } from './model-file-reader.js';
+import { pinnedReader, type ModelFileDigests } from './pinned-reader.js';
 import { artifactsIOHandler, readModelArtifacts, type ModelFormat } from './reader-io-handler.js';
 
 /**
@@ -34,8 +35,10 @@ async function readChecked(
   uri: string,
   want: ModelFormat,
   storeOptions: OpenStoreOptions,
+  pins?: Readonly<ModelFileDigests>,
 ): Promise<tf.io.ModelArtifacts> {
-  const reader = await modelReaderFor(uri, storeOptions);
+  const unpinned = await modelReaderFor(uri, storeOptions);
+  const reader = pins === undefined ? unpinned : pinnedReader(unpinned, pins).reader;
   const { format, artifacts } = await readModelArtifacts(reader);
   if (format !== want) {
     throw new ModelLoadError(
@@ -46,12 +49,25 @@ async function readChecked(
   return artifacts;
 }
 
-/** Loads a tfjs layers model (model.json + weight shards, e.g. from tensorflowjs_converter). */
+/**
+ * Loads a tfjs layers model (model.json + weight shards, e.g. from tensorflowjs_converter); with
+ * `pins`, every file must have the digest pinned for it (see `pinModelFiles`).
+ */
 export async function loadLayersModelFromUri(
   uri: string,
   storeOptions: OpenStoreOptions = {},
+  pins?: Readonly<ModelFileDigests>,
 ): Promise<tf.LayersModel> {
-  return tf.loadLayersModel(artifactsIOHandler(await readChecked(uri, 'layers', storeOptions)));
+  return tf.loadLayersModel(
+    artifactsIOHandler(await readChecked(uri, 'layers', storeOptions, pins)),
+  );
+}
+
+/** Reads model.json and every weight shard it lists and returns the digest of each. */
+export async function pinModelFiles(uri: string): Promise<ModelFileDigests> {
+  const recording = pinnedReader(await modelReaderFor(uri));
+  await readModelArtifacts(recording.reader);
+  return recording.digests;
 }
 
 /** Loads a tfjs graph model (a converted SavedModel or TF Hub module). */

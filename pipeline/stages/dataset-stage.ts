@@ -12,6 +12,7 @@ import {
   type Problem,
 } from '../../dataset/manifest.js';
 import { DatasetTooSmallError } from '../../dataset/sample-split.js';
+import { datasetShortfalls } from '../../dataset/dataset-requirements.js';
 import { commitArtifact } from '../../store/artifact-commit.js';
 import type { ArtifactStore } from '../../store/artifact-store.js';
 import { canonicalJson, sha256Hex } from '../../store/content-address.js';
@@ -23,6 +24,8 @@ import type { StageRef } from '../stage-ref.js';
 import { pinPretrainedModel } from '../pretrained-model.js';
 import { locationOf } from '../store-location.js';
 import { filterWithTargetModel } from './dataset-filtration.js';
+import { fingerprintRoots } from '../../dataset/input-fingerprint.js';
+import { inputChange } from '../input-change.js';
 
 export const DATASET_MANIFEST_PART = 'manifest.json';
 export const DATASET_AUDIT_PART = 'audit.json';
@@ -142,9 +145,25 @@ export async function runDatasetStage(
         },
       }
     : { data: config.data, split: config.split };
-  return runCachedStage(
+  // Files in a data folder can change under the same config: the key covers what is read.
+  const fingerprint =
+    config.data.kind === 'demo'
+      ? undefined
+      : await fingerprintRoots({
+          adversarialRoot: config.data.adversarialRoot,
+          benignRoot: config.data.benignRoot,
+          imagenetORoot: config.data.imagenetORoot,
+        });
+  const change = fingerprint && (await inputChange(ctx.store, 'dataset', section, fingerprint));
+  const ref = await runCachedStage(
     ctx,
-    { stage: 'dataset', config: section, inputs: [], force },
+    {
+      stage: 'dataset',
+      config: fingerprint ? { ...section, files: fingerprint } : section,
+      inputs: [],
+      force,
+      ...(change?.reason === undefined ? {} : { recomputeReason: change.reason }),
+    },
     async (prefix) => {
       const resolved = await resolveData(ctx, config, prefix);
       let built;
@@ -169,6 +188,10 @@ export async function runDatasetStage(
         throw err;
       }
       const { manifest, audit } = built;
+      const shortfalls = datasetShortfalls(manifest);
+      if (shortfalls.length > 0) {
+        throw new InputError(`data: the data set is unusable: ${shortfalls.join('; ')}`);
+      }
       const wnids = [...new Set(manifest.entries.map((e) => e.wnid))].sort();
       const classes =
         resolved.classes?.filter((c) => wnids.includes(c.wnid)) ??
@@ -202,6 +225,8 @@ export async function runDatasetStage(
       return committed;
     },
   );
+  await change?.record();
+  return ref;
 }
 
 export async function readDatasetManifest(

@@ -108,7 +108,13 @@ export async function runReportStage(
   force: boolean,
 ): Promise<StageRef> {
   const inputs = Object.values(input.stages);
-  const section = { experimentId: input.experimentId, configHash: input.configHash };
+  // A stage recomputed for a reason is news the report must carry, so it joins the key.
+  const recomputed = inputs.flatMap((s) => (s.recomputed ? [`${s.stage}: ${s.recomputed}`] : []));
+  const section = {
+    experimentId: input.experimentId,
+    configHash: input.configHash,
+    ...(recomputed.length > 0 ? { recomputed } : {}),
+  };
   const ref = await runCachedStage(
     ctx,
     { stage: 'report', config: section, inputs, force },
@@ -156,6 +162,7 @@ export async function runReportStage(
           key: s.key,
           outcome: s.cached ? 'cached' : 'computed',
           seconds: s.seconds,
+          ...(s.recomputed === undefined ? {} : { recomputed: s.recomputed }),
         })),
       };
       const html = renderReportHtml(model);

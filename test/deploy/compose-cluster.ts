@@ -41,6 +41,9 @@ export interface Timed {
 export async function prepareComposeCluster(timed: Timed): Promise<ComposeCluster> {
   let dockerHost = '';
   let startedEngine = false;
+  await timed('deploy tools (apt-get, skipped when present)', async () => {
+    await run('bash', ['infra/deploy/install-deploy-tools.sh'], { cwd: REPO_ROOT });
+  });
   await timed('docker engine', async () => {
     const { stdout } = await run('bash', ['infra/deploy/docker-engine.sh', 'start'], {
       cwd: REPO_ROOT,

@@ -220,7 +220,7 @@ describe('docker-compose.yml on a real Docker engine (test override: host networ
       status: string;
     }[];
     const tiny = rows.find((r) => r.experimentId === tinyId);
-    assert.equal(tiny?.status, 'COMPLETED', `${tinyId} is listed: ${JSON.stringify(rows)}`);
+    assert.equal(tiny?.status, 'completed', `${tinyId} is listed: ${JSON.stringify(rows)}`);
     const report = JSON.parse(await sfe('report', tinyId, '--json')) as {
       report: string;
       status: string;

@@ -31,29 +31,17 @@ install_temporal() {
   touch "$stamp"
 }
 
-install_versitygw() {
-  local stamp="$cache/bin/.versitygw-$VERSITYGW_VERSION"
-  if [[ -x "$cache/bin/versitygw" && -f "$stamp" ]]; then return; fi
-  command -v go >/dev/null || { log "Go is required to build versitygw (https://go.dev/dl/)"; exit 1; }
-  log "building versitygw $VERSITYGW_VERSION with go install (about a minute)"
+# go_install NAME VERSION PACKAGE: builds a Go command into the cache (static, CGO off).
+go_install() {
+  local name=$1 version=$2 package=$3
+  local stamp="$cache/bin/.$name-$version"
+  if [[ -x "$cache/bin/$name" && -f "$stamp" ]]; then return; fi
+  command -v go >/dev/null || { log "Go is required to build $name (https://go.dev/dl/)"; exit 1; }
+  log "building $name $version with go install (about a minute)"
   local tmp
   tmp=$(mktemp -d)
-  GOBIN="$tmp" CGO_ENABLED=0 go install "github.com/versity/versitygw/cmd/versitygw@$VERSITYGW_VERSION"
-  mv "$tmp/versitygw" "$cache/bin/versitygw"
-  rm -rf "$tmp"
-  touch "$stamp"
-}
-
-install_kustomize() {
-  # Renders infra/deploy/k8s for the manifest tests. v5.7 builds with Go 1.22+; later ones need newer.
-  local stamp="$cache/bin/.kustomize-$KUSTOMIZE_VERSION"
-  if [[ -x "$cache/bin/kustomize" && -f "$stamp" ]]; then return; fi
-  command -v go >/dev/null || { log "Go is required to build kustomize (https://go.dev/dl/)"; exit 1; }
-  log "building kustomize $KUSTOMIZE_VERSION with go install"
-  local tmp
-  tmp=$(mktemp -d)
-  GOBIN="$tmp" CGO_ENABLED=0 go install "sigs.k8s.io/kustomize/kustomize/v5@$KUSTOMIZE_VERSION"
-  mv "$tmp/kustomize" "$cache/bin/kustomize"
+  GOBIN="$tmp" CGO_ENABLED=0 go install "$package@$version"
+  mv "$tmp/$name" "$cache/bin/$name"
   rm -rf "$tmp"
   touch "$stamp"
 }
@@ -93,9 +81,10 @@ install_node_modules() {
 
 install_node_modules
 install_temporal
-install_versitygw
+go_install versitygw "$VERSITYGW_VERSION" github.com/versity/versitygw/cmd/versitygw
 install_python_checker
-install_kustomize
+# Renders infra/deploy/k8s for the manifest tests. v5.7 builds with Go 1.22+; later ones need newer.
+go_install kustomize "$KUSTOMIZE_VERSION" sigs.k8s.io/kustomize/kustomize/v5
 install_kubernetes_validate
 bash "$repo/infra/install-chromium.sh"
 ln -sfn "$cache" "$repo/.tools"

@@ -17,7 +17,7 @@ import { configHash, parseConfig } from '../../config-schema/load-config.js';
 import { REPO_ROOT } from '../../infra/services/tool-paths.js';
 import { openStore } from '../../store/open-store.js';
 import type { ExperimentResult } from '../../workflows/experiment-state.js';
-import { tinyDemoConfig } from '../fixtures/tiny-demo-config.js';
+import { slowGan, tinyDemoConfig } from '../fixtures/tiny-demo-config.js';
 import { prepareComposeCluster, type ComposeCluster } from './compose-cluster.js';
 
 const run = promisify(execFile);
@@ -123,16 +123,6 @@ describe('docker-compose.yml on a real Docker engine (test override: host networ
     }
   }
 
-  const slowGan = {
-    gan: {
-      hidden: [128, 128, 128],
-      discriminatorHidden: [64, 32],
-      batchSize: 8,
-      iterations: 400,
-      checkpointEvery: 25,
-      lr: 0.001,
-    },
-  };
   const ganOf = (r: ExperimentResult) => r.stages.find((s) => s.stage === 'gan')!;
   const tinyId = 'deploy-tiny';
   let reference: ExperimentResult;

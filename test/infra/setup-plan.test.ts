@@ -33,8 +33,8 @@ describe('setup: the main job installs only what it needs', () => {
     }
   });
 
-  it('npm test adds versitygw (Go), the Python checker and Chromium', () => {
-    for (const script of ['test', 'test:real']) {
+  it('npm test adds versitygw (Go), the Python checker, the manifest validators and Chromium', () => {
+    for (const script of ['test', 'test:real', 'test:deploy']) {
       assert.deepEqual(
         stepsOf(script),
         [
@@ -43,6 +43,8 @@ describe('setup: the main job installs only what it needs', () => {
           'install_native',
           'install_versitygw',
           'install_python_checker',
+          'install_kustomize',
+          'install_kubernetes_validate',
           'install_chromium',
         ],
         script,

@@ -85,6 +85,11 @@ describe('sfe run on the embedded defaults (child processes)', function () {
     const html = await readFile(summary.report, 'utf8');
     for (const stage of STAGES) assert.match(html, new RegExp(`<tr><td>${stage}</td>`), stage);
     assert.match(html, /Demo world \(not ImageNet\)/);
+    assert.match(html, /<p>2 classes: [a-z]+, [a-z]+\.<\/p>/, 'shape names, not wnids');
+    const captions = [
+      ...html.matchAll(/<span class="muted">((?:adversarial|benign) test · [a-z ]+)<\/span>/g),
+    ];
+    assert.equal(captions.length, 2, 'each Grad-CAM example names its test set and outcome');
     assert.doesNotMatch(html, /ImageNet-A protocol/);
   });
 

@@ -31,7 +31,10 @@ export class ProgressPrinter {
     for (; this.printedStages < finished.length; this.printedStages++) {
       this.status.print(stageDoneLine(finished[this.printedStages]!));
     }
-    if (view.status !== 'RUNNING') {
+    // A stage that has just ended (the workflow has yet to start the next or to close) already
+    // has its line; a progress line would say it is still running.
+    const ended = finished.some((ref) => ref.stage === view.state?.stage);
+    if (view.status !== 'RUNNING' || ended) {
       this.status.clear();
       return;
     }
@@ -42,7 +45,7 @@ export class ProgressPrinter {
     }
     const p = view.progress;
     const decile = p && p.total > 0 ? Math.floor((10 * p.done) / p.total) : 0;
-    const key = `${view.state?.stage}/${p?.unit}/${decile}/${view.attempt}`;
+    const key = `${view.state?.stage}/${p?.unit}/${decile}/${view.attempt ?? 1}`;
     if (key !== this.lastLogged) {
       this.lastLogged = key;
       this.status.print(line);

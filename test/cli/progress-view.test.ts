@@ -117,6 +117,16 @@ describe('stage completion lines', () => {
     assert.ok(t.written().endsWith('\r\x1b[2K'), 'the bar is erased at the end');
   });
 
+  it('a stage that has just ended is not shown as running again', () => {
+    const t = fakeTerminal(false);
+    const printer = new ProgressPrinter(new StatusLine(t.terminal));
+    const v = view('report', 0, 0);
+    v.state!.stages = STAGES.map((s) => ref(s, true));
+    printer.update(v, 0);
+    assert.equal(t.screen().at(-1), `[${N}/${N} report] cached`);
+    assert.ok(!t.written().includes('running'));
+  });
+
   it('a cached rerun says "cached" per stage as soon as the watcher sees it', () => {
     const t = fakeTerminal(false);
     const printer = new ProgressPrinter(new StatusLine(t.terminal));

@@ -7,7 +7,7 @@ import { runFeaturesStage } from '../pipeline/stages/features-stage.js';
 import { runGanStage } from '../pipeline/stages/gan-stage.js';
 import { runReportStage } from '../pipeline/stages/report-stage.js';
 import { runTargetModelStage } from '../pipeline/stages/target-model-stage.js';
-import type { StageName, StageRef } from '../pipeline/stage-ref.js';
+import { STAGES, type StageName, type StageRef } from '../pipeline/stage-ref.js';
 import { InputError } from '../pipeline/input-error.js';
 
 /** The upstream results a stage needs; the workflow passes every finished one. */
@@ -70,7 +70,13 @@ export function reportStage(input: StageActivityInput): Promise<StageRef> {
     return runReportStage(
       ctx,
       config,
-      { experimentId: input.experimentId, configHash: input.configHash, backend, stages },
+      {
+        experimentId: input.experimentId,
+        configHash: input.configHash,
+        backend,
+        stages,
+        upstream: STAGES.flatMap((stage) => input.inputs[stage] ?? []),
+      },
       input.force,
     );
   });

@@ -1,5 +1,6 @@
 import type { ExperimentView } from '../client/experiments.js';
-import { STAGES } from '../pipeline/stage-ref.js';
+import { formatSeconds } from '../report/format.js';
+import { STAGES, type StageName, type StageRef } from '../pipeline/stage-ref.js';
 
 const BAR_WIDTH = 24;
 
@@ -17,7 +18,9 @@ function bar(fraction: number): string {
 }
 
 function compact(value: number): string {
-  return Math.abs(value) >= 1000 || (Math.abs(value) < 0.001 && value !== 0)
+  // Counts (failed images, retries) read as counts, not as "0.00".
+  if (Number.isInteger(value)) return String(value);
+  return Math.abs(value) >= 1000 || Math.abs(value) < 0.001
     ? value.toExponential(2)
     : value.toPrecision(3);
 }
@@ -40,12 +43,23 @@ export class EtaEstimator {
   }
 }
 
+/** `[4/7 gan]`: a stage by its place in the workflow's chain. */
+function stageHead(stage: StageName | null): string {
+  const position = stage ? STAGES.indexOf(stage) + 1 : 0;
+  return `[${position}/${STAGES.length} ${stage ?? 'starting'}]`;
+}
+
+/** The line a finished stage ends on: reused from the cache, or computed and how long it took. */
+export function stageDoneLine(ref: StageRef): string {
+  const head = stageHead(ref.stage);
+  if (ref.cached) return `${head} cached`;
+  const why = ref.recomputed === undefined ? '' : ` (recomputed: ${ref.recomputed})`;
+  return `${head} done in ${formatSeconds(ref.seconds)}${why}`;
+}
+
 /** One line: the stage, a bar, counts, ETA and the latest losses. */
 export function progressLine(view: ExperimentView, eta: number | undefined): string {
-  const stage = view.state?.stage ?? 'starting';
-  // The running stage's place in the chain (the stage list also holds the finished ones).
-  const position = view.state?.stage ? STAGES.indexOf(view.state.stage) + 1 : 0;
-  const head = `[${position}/${STAGES.length} ${stage}]`;
+  const head = stageHead(view.state?.stage ?? null);
   const p = view.progress;
   if (!p || p.total === 0) {
     const retry =

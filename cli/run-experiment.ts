@@ -15,6 +15,7 @@ import { spawnWorkerProcess } from '../workers/worker-process.js';
 import type { CommandIo } from './command.js';
 import { clusterOptionsOf } from './cluster-options.js';
 import { printHeadline, printJsonSummary } from './print-result.js';
+import { stderrStatusLine, type StatusLine } from './status-line.js';
 import { watchExperiment } from './watch-experiment.js';
 
 export interface RunOptions {
@@ -48,10 +49,10 @@ export interface EmbeddedWorkers {
 export async function hostEmbeddedWorkers(
   cluster: Cluster,
   runtime: Runtime,
-  io: CommandIo,
+  status: StatusLine,
 ): Promise<EmbeddedWorkers> {
-  io.err(
-    `[sfe] local Temporal dev server at ${cluster.address}; CPU worker in this process, GPU worker in a child process\n`,
+  status.print(
+    `[sfe] local Temporal dev server at ${cluster.address}; CPU worker in this process, GPU worker in a child process`,
   );
   const stopped = new AbortController();
   const workers = await startWorkerHost({
@@ -62,7 +63,7 @@ export async function hostEmbeddedWorkers(
     // Failed attempts show in the progress line; the SDK's stack traces would bury it.
     logLevel: 'ERROR',
     queues: [{ role: 'cpu', taskQueue: runtime.temporal.taskQueues.cpu, slots: 2 }],
-    log: (line) => io.err(`${line}\n`),
+    log: (line) => status.print(line),
   });
   const gpuWorker = spawnWorkerProcess({
     address: cluster.address,
@@ -71,6 +72,8 @@ export async function hostEmbeddedWorkers(
     backend: runtime.backend,
     graceSeconds: 5,
     logLevel: 'ERROR',
+    // Its output goes above the progress bar, not into it.
+    output: (line) => status.print(line),
   });
   void workers.done.then(() => stopped.abort());
   void gpuWorker.exited.then(() => stopped.abort());
@@ -92,9 +95,10 @@ export async function followExperiment(
   io: CommandIo,
   json: boolean,
 ): Promise<number> {
-  const workers = embedded ? await hostEmbeddedWorkers(cluster, runtime, io) : undefined;
+  const status = stderrStatusLine(io);
+  const workers = embedded ? await hostEmbeddedWorkers(cluster, runtime, status) : undefined;
   try {
-    const view = await watchExperiment(handle, io, workers?.stopped);
+    const view = await watchExperiment(handle, status, workers?.stopped);
     if (view.status === 'RUNNING') {
       io.err(`[sfe] stopped; continue with: sfe resume ${handle.workflowId}\n`);
       return 130;
@@ -109,6 +113,16 @@ export async function followExperiment(
   } finally {
     await workers?.stop();
   }
+}
+
+/** The experiment's page in the Temporal Web UI, where the cluster's UI is known. */
+export function webUiLink(
+  cluster: Pick<Cluster, 'uiUrl' | 'namespace'>,
+  experimentId: string,
+): string | undefined {
+  if (!cluster.uiUrl) return undefined;
+  const base = cluster.uiUrl.replace(/\/+$/, '');
+  return `${base}/namespaces/${encodeURIComponent(cluster.namespace)}/workflows/${encodeURIComponent(experimentId)}`;
 }
 
 /** `sfe run`: validate, launch (or attach), then follow the experiment. */
@@ -144,6 +158,8 @@ export async function runExperiment(
     io.err(
       `[sfe] experiment ${experimentId} ${attached ? 'already running: attached' : 'started'}\n`,
     );
+    const ui = webUiLink(cluster, experimentId);
+    if (ui) io.err(`[sfe] Temporal Web UI: ${ui}\n`);
     if (options.detach === true) {
       if (options.json === true) printJsonSummary(await viewExperiment(handle), io);
       return 0;

@@ -1,5 +1,6 @@
 import type { TrialRecord } from '../sweep/leaderboard.js';
 import type { CommandIo } from './command.js';
+import { formatAccuracy } from '../report/format.js';
 
 const value = (v: number | null) =>
   v === null ? '—' : Number.isInteger(v) ? String(v) : v.toPrecision(4);
@@ -16,7 +17,11 @@ export function printLeaderboard(
       .map(([k, v]) => `${k}=${typeof v === 'number' ? value(v) : String(v)}`)
       .join(' ');
     io.out(
-      `${String(rank + 1).padStart(4)}  t${String(t.index).padEnd(4)} ${t.status.padEnd(10)} ${value(t.objective).padEnd(12)} ${value(t.stoppedAtResource).padEnd(9)} ${params}\n`,
+      `${String(rank + 1).padStart(4)}  t${String(t.index).padEnd(4)} ${t.status.padEnd(10)} ${value(t.objective).padEnd(12)} ${value(t.stoppedAtResource).padEnd(9)} ${params}${
+        t.objectiveCount && t.objective !== null
+          ? `  (${formatAccuracy(t.objectiveCount.correct, t.objectiveCount.total)})`
+          : ''
+      }\n`,
     );
   });
 }

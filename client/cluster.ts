@@ -23,11 +23,14 @@ export interface Cluster {
   namespace: string;
   /** True when this process started the dev server (and stops it on close). */
   embedded: boolean;
+  /** The Temporal Web UI: the embedded dev server's, or `TEMPORAL_UI_URL` for a cluster. */
+  uiUrl: string | undefined;
   close(): Promise<void>;
 }
 
 interface ServerFile {
   address: string;
+  uiUrl?: string;
   pid: number;
 }
 
@@ -41,11 +44,11 @@ function alive(pid: number): boolean {
 }
 
 /** A dev server another `sfe` process started and still runs, found through its address file. */
-async function runningEmbedded(stateDir: string): Promise<string | undefined> {
+async function runningEmbedded(stateDir: string): Promise<ServerFile | undefined> {
   const file = path.join(stateDir, 'server.json');
   if (!existsSync(file)) return undefined;
   const server = JSON.parse(await readFile(file, 'utf8')) as ServerFile;
-  return alive(server.pid) ? server.address : undefined;
+  return alive(server.pid) ? server : undefined;
 }
 
 async function startEmbedded(stateDir: string): Promise<RunningTemporal> {
@@ -54,8 +57,14 @@ async function startEmbedded(stateDir: string): Promise<RunningTemporal> {
     logDir: stateDir,
     dbFile: path.join(stateDir, 'history.sqlite'),
     searchAttributes: SEARCH_ATTRIBUTE_TYPES,
+    // The dev server's UI ships inside the temporal binary and listens on loopback only.
+    ui: true,
   });
-  const file: ServerFile = { address: server.address, pid: process.pid };
+  const file: ServerFile = {
+    address: server.address,
+    ...(server.uiUrl ? { uiUrl: server.uiUrl } : {}),
+    pid: process.pid,
+  };
   await writeFile(path.join(stateDir, 'server.json'), JSON.stringify(file));
   return server;
 }
@@ -77,10 +86,13 @@ async function ensureSearchAttributes(connection: Connection, namespace: string)
 export async function openCluster(options: ClusterOptions): Promise<Cluster> {
   const configured = options.address ?? process.env.TEMPORAL_ADDRESS;
   let server: RunningTemporal | undefined;
-  let address = configured ?? (await runningEmbedded(options.stateDir));
+  const other = configured === undefined ? await runningEmbedded(options.stateDir) : undefined;
+  let address = configured ?? other?.address;
+  let uiUrl = configured === undefined ? other?.uiUrl : process.env.TEMPORAL_UI_URL || undefined;
   if (address === undefined) {
     server = await startEmbedded(options.stateDir);
     address = server.address;
+    uiUrl = server.uiUrl;
   }
   const connection = await Connection.connect({ address });
   if (configured !== undefined) await ensureSearchAttributes(connection, options.namespace);
@@ -91,6 +103,7 @@ export async function openCluster(options: ClusterOptions): Promise<Cluster> {
     address,
     namespace: options.namespace,
     embedded: server !== undefined,
+    uiUrl,
     async close() {
       await connection.close();
       if (server) {

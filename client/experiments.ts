@@ -4,6 +4,7 @@ import type { ExperimentConfig } from '../config-schema/experiment-schema.js';
 import type { StageProgress } from '../pipeline/stage-context.js';
 import type { StageName } from '../pipeline/stage-ref.js';
 import type { ExperimentResult, ExperimentState } from '../workflows/experiment-state.js';
+import { STAGE_ACTIVITY } from '../workflows/experiment.js';
 import { experimentWorkflow, progressQuery, type ExperimentInput } from '../workflows/index.js';
 
 export type ExperimentHandle = WorkflowHandle<typeof experimentWorkflow>;
@@ -157,7 +158,12 @@ export async function viewExperiment(
   };
   if (status === 'RUNNING') {
     view.state = await queryProgress(handle, signal);
-    const pending = description.raw.pendingActivities?.[0];
+    const stage = view.state?.stage;
+    // Described just before the query answered, the server may still list the stage that has
+    // just ended: its last heartbeat is not the running stage's progress.
+    const pending = description.raw.pendingActivities?.find(
+      (a) => !stage || a.activityType?.name === STAGE_ACTIVITY[stage],
+    );
     const details = pending?.heartbeatDetails?.payloads?.[0];
     if (details) view.progress = defaultPayloadConverter.fromPayload<StageProgress>(details);
     view.attempt = pending?.attempt ?? undefined;

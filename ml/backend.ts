@@ -64,6 +64,18 @@ async function activate(name: BackendName): Promise<void> {
   const tfName = name === 'tensorflow-gpu' ? 'tensorflow' : name;
   if (!(await tf.setBackend(tfName))) throw new Error(`tf.setBackend('${tfName}') returned false`);
   await tf.ready();
+  silenceNodeBackendAdvice();
+}
+
+/**
+ * tfjs's CPU backend greets its first tensor in Node with a banner telling the user to install
+ * tfjs-node. `selectBackend` already says which backend runs and why the faster ones were
+ * skipped (tfjs-node's install needs the internet), so the banner only buries the progress.
+ * It is keyed on the backend's own first-use flag; every other tfjs warning stays.
+ */
+function silenceNodeBackendAdvice(): void {
+  const cpu = tf.findBackend('cpu') as { firstUse?: boolean } | null;
+  if (cpu !== null && typeof cpu.firstUse === 'boolean') cpu.firstUse = false;
 }
 
 function parseForced(value: string | undefined, source: string): BackendName | 'auto' {

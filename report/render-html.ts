@@ -1,4 +1,6 @@
+import { configToYaml } from '../config-schema/config-yaml.js';
 import { escapeXml } from './escape.js';
+import { legendSection } from './sections/legend-section.js';
 import { htmlPage, type PageSection } from './html-page.js';
 import { reportModelSchema, type ReportModelInput } from './report-model.js';
 import { dataSection } from './sections/data-section.js';
@@ -21,6 +23,7 @@ export function renderReportHtml(input: ReportModelInput): string {
   const model = reportModelSchema.parse(input);
   const e = model.experiment;
   const sections: PageSection[] = [
+    legendSection(),
     headlineSection(model),
     detectionSection(model),
     imagenetOSection(model),
@@ -31,7 +34,9 @@ export function renderReportHtml(input: ReportModelInput): string {
     {
       id: 'config',
       title: 'Config',
-      html: `<pre class="config">${escapeXml(JSON.stringify(model.config, null, 2))}</pre>`,
+      html:
+        '<p class="muted">As <span class="mono">sfe config show</span> prints it: every default filled in.</p>' +
+        `<pre class="config">${escapeXml(configToYaml(model.config))}</pre>`,
     },
   ].filter((s): s is PageSection => s !== undefined);
   return htmlPage({

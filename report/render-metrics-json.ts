@@ -1,4 +1,10 @@
-import { reportModelSchema, type AccuracyCell, type ReportModelInput } from './report-model.js';
+import { mcnemarExact, wilsonInterval } from '../ml/metrics/statistics.js';
+import {
+  reportModelSchema,
+  type AccuracyCell,
+  type DefenseComparison,
+  type ReportModelInput,
+} from './report-model.js';
 
 /**
  * The headline metrics as `metrics.json`: the machine-readable twin of the report's tables,
@@ -8,9 +14,10 @@ import { reportModelSchema, type AccuracyCell, type ReportModelInput } from './r
 export function renderMetricsJson(input: ReportModelInput): string {
   const model = reportModelSchema.parse(input);
   const e = model.experiment;
-  const comparison = (c: { undefended: AccuracyCell; defended: AccuracyCell }) => ({
+  const comparison = (c: DefenseComparison) => ({
     undefended: cell(c.undefended),
     defended: cell(c.defended),
+    ...(c.paired === undefined ? {} : { mcnemar: mcnemarExact(c.paired.b, c.paired.c) }),
   });
   const split = (s: typeof model.accuracy.adversarial) => ({
     all1000: comparison(s.all1000),
@@ -61,8 +68,13 @@ export function renderMetricsJson(input: ReportModelInput): string {
   return `${JSON.stringify(metrics, null, 2)}\n`;
 }
 
-function cell(c: AccuracyCell): { accuracy: number; correct: number; total: number } {
-  return { accuracy: c.correct / c.total, correct: c.correct, total: c.total };
+function cell(c: AccuracyCell) {
+  return {
+    accuracy: c.correct / c.total,
+    correct: c.correct,
+    total: c.total,
+    interval95: wilsonInterval(c.correct, c.total),
+  };
 }
 
 function ood(s: { auroc: number; aupr: number; fpr95: number }) {

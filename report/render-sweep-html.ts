@@ -1,5 +1,5 @@
 import { escapeXml } from './escape.js';
-import { formatNumber } from './format.js';
+import { formatAccuracy, formatNumber } from './format.js';
 import { htmlPage, htmlTable, type HtmlCell, type PageSection } from './html-page.js';
 import { scatterChart } from './svg-charts.js';
 import {
@@ -91,7 +91,7 @@ function trialsTable(
       const html = escapeXml(paramText(value));
       return typeof value === 'number' ? { html, className: 'num' } : html;
     }),
-    { html: t.objective === null ? '—' : escapeXml(formatNumber(t.objective)), className: 'num' },
+    { html: objectiveCell(t), className: 'num' },
     escapeXml(t.status),
     { html: t.stoppedEarlyAt === undefined ? '' : String(t.stoppedEarlyAt), className: 'num' },
     t.reportHref ? `<a href="${escapeXml(t.reportHref)}">report</a>` : '',
@@ -134,4 +134,13 @@ function plots(model: SweepReportModel, best: SweepTrial | undefined): string {
 function paramText(value: number | string | boolean | undefined): string {
   if (value === undefined) return '';
   return typeof value === 'number' ? formatNumber(value) : String(value);
+}
+
+/** The objective, with its count and 95% Wilson interval where it is a share of images. */
+function objectiveCell(t: SweepTrial): string {
+  if (t.objective === null) return '—';
+  const c = t.objectiveCount;
+  return c
+    ? `${escapeXml(formatNumber(t.objective))} <span class="muted">${escapeXml(formatAccuracy(c.correct, c.total))}</span>`
+    : escapeXml(formatNumber(t.objective));
 }

@@ -16,10 +16,42 @@ export const accuracyCellSchema = z
   .strictObject({ correct: count, total: z.number().int().positive() })
   .refine((c) => c.correct <= c.total, { error: 'expected correct ≤ total' });
 
-const defenseComparison = z.strictObject({
-  undefended: accuracyCellSchema,
-  defended: accuracyCellSchema,
-});
+/**
+ * The discordant pairs of undefended vs defended on the same images (the exact McNemar test's
+ * input): `b` right undefended and wrong defended, `c` wrong undefended and right defended.
+ */
+export const pairedCountsSchema = z.strictObject({ b: count, c: count });
+
+const defenseComparison = z
+  .strictObject({
+    undefended: accuracyCellSchema,
+    defended: accuracyCellSchema,
+    /** Absent in evaluations written before per-image outcomes were kept. */
+    paired: pairedCountsSchema.optional(),
+  })
+  .superRefine((cmp, ctx) => {
+    const p = cmp.paired;
+    if (!p) return;
+    // b images lost a right answer, c gained one: both sides must be reachable from the counts.
+    if (cmp.undefended.total !== cmp.defended.total)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['paired'],
+        message: 'paired counts need the same images on both sides',
+        input: p,
+      });
+    else if (
+      p.b > cmp.undefended.correct ||
+      p.c > cmp.defended.correct ||
+      cmp.defended.correct - cmp.undefended.correct !== p.c - p.b
+    )
+      ctx.addIssue({
+        code: 'custom',
+        path: ['paired'],
+        message: `expected defended − undefended correct (${cmp.defended.correct - cmp.undefended.correct}) = c − b`,
+        input: p,
+      });
+  });
 
 /** One test split scored two ways: plain 1000-way argmax and the ImageNet-A 200-class protocol. */
 const splitAccuracy = z.strictObject({
@@ -53,6 +85,15 @@ const duplicatePair = z.strictObject({
 });
 
 export const dataSummarySchema = z.strictObject({
+  /**
+   * What the images are, in words a reader can check (the demo world is not ImageNet), and the
+   * names the tables give the two test sets. Absent in reports modelled before it was added.
+   */
+  description: z
+    .strictObject({ summary: text, adversarial: text, benign: text, imagenet: z.boolean() })
+    .optional(),
+  /** Class names in label order, as the data set's class list gives them. */
+  classNames: z.array(z.string()).optional(),
   counts: z.array(
     z.strictObject({
       /** `benign`, `adversarial`, or an ImageNet-O role; shown as given. */
@@ -119,7 +160,11 @@ export const reportImageSchema = z.union([
 
 export const gradcamEntrySchema = z.strictObject({
   imageId: text,
-  /** The true class, e.g. "n01498041 stingray". */
+  /** The test set it is from, e.g. "adversarial test". */
+  split: text.optional(),
+  /** What the defense did to its top-1 answer. */
+  outcome: z.enum(['fixed', 'broken', 'unchanged-right', 'unchanged-wrong']).optional(),
+  /** The true class, e.g. "n01498041 stingray" (ImageNet) or "circle" (the demo world). */
   label: z.string(),
   predictedBefore: z.string().optional(),
   predictedAfter: z.string().optional(),
@@ -150,7 +195,16 @@ export const reportModelSchema = z
     /** The resolved config, shown pretty-printed. */
     config: z.json(),
     data: dataSummarySchema,
-    accuracy: z.strictObject({ adversarial: splitAccuracy, benign: splitAccuracy }),
+    accuracy: z.strictObject({
+      adversarial: splitAccuracy,
+      benign: splitAccuracy,
+      /**
+       * How many classes each protocol's argmax ran over: the model's own, and those of them in
+       * ImageNet-A's 200. Where they are equal the 200-class row says nothing new and is left out.
+       * Absent in evaluations written before it was added.
+       */
+      classes: z.strictObject({ model: z.number().int().positive(), imagenetA: count }).optional(),
+    }),
     /**
      * The same comparison (1000-way) on the training images the GAN and AdvD learned from: far
      * above the test figures, it shows a defense that fits its data rather than generalises.
@@ -196,6 +250,7 @@ export const reportModelSchema = z
 export type ReportModel = z.output<typeof reportModelSchema>;
 export type ReportModelInput = z.input<typeof reportModelSchema>;
 export type AccuracyCell = z.output<typeof accuracyCellSchema>;
+export type DefenseComparison = z.output<typeof defenseComparison>;
 export type Detection = z.output<typeof detectionSchema>;
 export type DataSummary = z.output<typeof dataSummarySchema>;
 export type GanCurves = z.output<typeof ganCurvesSchema>;

@@ -19,6 +19,10 @@ export const sweepTrialSchema = z.strictObject({
   params: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])),
   /** The objective metric's value; null while unknown (failed, pending, running). */
   objective: z.number().nullable(),
+  /** k of n behind an accuracy objective: the page gives its 95% interval. */
+  objectiveCount: z
+    .strictObject({ correct: z.number().int().nonnegative(), total: z.number().int().positive() })
+    .optional(),
   status: z.enum(['completed', 'stopped-early', 'failed', 'running', 'pending', 'cancelled']),
   /** Where early stopping (ASHA) ended the trial, in the unit training reports (iteration). */
   stoppedEarlyAt: z.number().int().nonnegative().optional(),

@@ -1,4 +1,4 @@
-import { compareByObjective, type Direction } from './objective.js';
+import { compareByObjective, type Direction, type ObjectiveCount } from './objective.js';
 import type { TrialParams } from './sweep-spec.js';
 
 export type TrialStatus = 'completed' | 'failed' | 'stopped' | 'running' | 'pending';
@@ -9,6 +9,8 @@ export interface TrialRecord {
   params: TrialParams;
   status: TrialStatus;
   objective: number | null;
+  /** k of n behind an accuracy objective, so the board can give its interval. */
+  objectiveCount?: ObjectiveCount | null;
   /** The training budget the trial ran (or runs) to. */
   resource: number | null;
   /** Set when early stopping ended the trial at this budget. */

@@ -25,3 +25,24 @@ export function compareByObjective(
   }
   return a.index - b.index;
 }
+
+/** The count behind an accuracy objective: k of n images. */
+export interface ObjectiveCount {
+  correct: number;
+  total: number;
+}
+
+/**
+ * The count behind `metric` in an experiment's headline (`<metric>Correct`, `<metric>Total`),
+ * or null for a metric that is not a proportion of images (an AUROC).
+ */
+export function objectiveCountOf(
+  headline: Record<string, unknown>,
+  metric: string,
+): ObjectiveCount | null {
+  const correct = headline[`${metric}Correct`];
+  const total = headline[`${metric}Total`];
+  return typeof correct === 'number' && typeof total === 'number' && total > 0
+    ? { correct, total }
+    : null;
+}

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { QueueSpec } from './host.js';
@@ -25,6 +26,9 @@ export interface WorkerProcessOptions {
   logLevel?: 'INFO' | 'WARN' | 'ERROR';
   /** Where its output goes: inherited by default, or appended to a log file descriptor. */
   stdio?: 'inherit' | number;
+  /** Receives its output line by line instead (wins over `stdio`): `sfe run` prints it above its
+   * progress bar. */
+  output?: (line: string) => void;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -53,11 +57,17 @@ export function spawnWorkerProcess(options: WorkerProcessOptions): WorkerProcess
     '--log-level',
     options.logLevel ?? 'INFO',
   ];
-  const out = options.stdio ?? 'inherit';
+  const out = options.output ? 'pipe' : (options.stdio ?? 'inherit');
   const child = spawn(process.execPath, args, {
     stdio: ['ignore', out, out],
     env: options.env ?? process.env,
   });
+  const output = options.output;
+  if (output) {
+    for (const stream of [child.stdout, child.stderr]) {
+      if (stream) createInterface({ input: stream }).on('line', output);
+    }
+  }
   const exited = new Promise<number | string>((resolve) => {
     child.once('exit', (code, signal) => resolve(signal ?? code ?? 0));
   });

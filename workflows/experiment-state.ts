@@ -1,6 +1,8 @@
 import type { StageName, StageRef } from '../pipeline/stage-ref.js';
 
-export type ExperimentStatus = 'running' | 'completed' | 'failed' | 'cancelled';
+/** The values of the `SfeStatus` search attribute. */
+export const EXPERIMENT_STATUSES = ['running', 'completed', 'failed', 'cancelled'] as const;
+export type ExperimentStatus = (typeof EXPERIMENT_STATUSES)[number];
 
 /** What the `progress` query answers: the workflow's own view, stage by stage. */
 export interface ExperimentState {

@@ -44,7 +44,8 @@ const STAGE_QUEUE: Record<StageName, 'cpu' | 'gpu'> = {
   report: 'cpu',
 };
 
-const STAGE_ACTIVITY: Record<StageName, keyof typeof activities> = {
+/** The activity that computes each stage (watchers match a pending activity to its stage). */
+export const STAGE_ACTIVITY: Record<StageName, keyof typeof activities> = {
   dataset: 'datasetStage',
   targetModel: 'targetModelStage',
   features: 'featuresStage',

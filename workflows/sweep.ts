@@ -11,6 +11,7 @@ import {
 import type * as activities from '../activities/index.js';
 import type { RungRecord } from '../pipeline/sweep/trial-records.js';
 import { leaderboard, type TrialRecord } from '../sweep/leaderboard.js';
+import { objectiveCountOf } from '../sweep/objective.js';
 import { proposeTrials, type TrialOutcome } from '../sweep/propose.js';
 import { promoteFromRung, rungBudgets } from '../sweep/successive-halving.js';
 import type { SweepSpec, TrialParams } from '../sweep/sweep-spec.js';
@@ -75,6 +76,7 @@ export async function sweepWorkflow(input: SweepInput): Promise<SweepResult> {
       params: record.params,
       status,
       objective: record.objective,
+      objectiveCount: record.objectiveCount ?? null,
       resource: record.resource,
       stoppedAtResource,
       reportKey: record.reportKey,
@@ -138,6 +140,7 @@ export async function sweepWorkflow(input: SweepInput): Promise<SweepResult> {
         resource,
         status: 'completed',
         objective: typeof value === 'number' ? value : null,
+        objectiveCount: objectiveCountOf(result.headline, spec.objective.metric),
         reportKey: result.reportKey,
         error: null,
         startedAt,
@@ -245,6 +248,7 @@ export async function sweepWorkflow(input: SweepInput): Promise<SweepResult> {
       trialId: `t${t.index}`,
       params: t.params,
       objective: t.objective,
+      ...(t.objectiveCount ? { objectiveCount: t.objectiveCount } : {}),
       status: t.status === 'stopped' ? 'stopped-early' : t.status,
       ...(t.stoppedAtResource === null ? {} : { stoppedEarlyAt: t.stoppedAtResource }),
       experimentId: t.experimentId,

@@ -10,6 +10,7 @@ export const cancel: Command = {
     const { withExperiment } = await import('../with-cluster.js');
     const { experimentInput } = await import('../../client/experiments.js');
     const { hostEmbeddedWorkers } = await import('../run-experiment.js');
+    const { stderrStatusLine } = await import('../status-line.js');
     const { parseConfig } = await import('../../config-schema/load-config.js');
     return withExperiment(args, async (handle, cluster) => {
       await handle.cancel();
@@ -18,7 +19,7 @@ export const cancel: Command = {
         // on the request, and the experiment would stay open and keep its name taken.
         const input = await experimentInput(handle);
         const config = parseConfig(input.config, `experiment ${input.experimentId}`);
-        const workers = await hostEmbeddedWorkers(cluster, config, io);
+        const workers = await hostEmbeddedWorkers(cluster, config, stderrStatusLine(io));
         try {
           await Promise.race([
             handle.result().catch(() => undefined),

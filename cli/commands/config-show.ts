@@ -1,18 +1,7 @@
-import YAML from 'yaml';
+import { configToYaml } from '../../config-schema/config-yaml.js';
 import { ConfigError } from '../../config-schema/config-error.js';
 import { configHash, loadConfig } from '../../config-schema/load-config.js';
 import type { Command } from '../command.js';
-
-/** YAML with lists of numbers on one line (`hidden: [256, 512, 1024]`), as people write them. */
-function toYaml(value: unknown): string {
-  const document = new YAML.Document(value);
-  YAML.visit(document, {
-    Seq(_, node) {
-      if (node.items.every(YAML.isScalar)) node.flow = true;
-    },
-  });
-  return document.toString({ flowCollectionPadding: false });
-}
 
 export const configShow: Command = {
   path: ['config', 'show'],
@@ -35,7 +24,7 @@ export const configShow: Command = {
     if (args.options['json'] === true) {
       io.out(`${JSON.stringify(config, null, 2)}\n`);
     } else {
-      io.out(`# ${file} resolved; config hash ${configHash(config)}\n${toYaml(config)}`);
+      io.out(`# ${file} resolved; config hash ${configHash(config)}\n${configToYaml(config)}`);
     }
     return 0;
   },

@@ -1,5 +1,15 @@
+import { STAGES } from '../../pipeline/stage-ref.js';
+import { EXPERIMENT_STATUSES } from '../../workflows/experiment-state.js';
 import type { Command } from '../command.js';
+import { UsageError } from '../command.js';
 import { CLUSTER_OPTIONS } from '../cluster-options.js';
+import { formatList, latestPerExperiment, type RunRow } from '../experiment-list.js';
+
+/** The values each filter can take: anything else is a typo, not "no experiments". */
+const ALLOWED: Record<'status' | 'stage', readonly string[]> = {
+  status: EXPERIMENT_STATUSES,
+  stage: STAGES,
+};
 
 const QUOTABLE = /^[A-Za-z0-9._-]+$/;
 
@@ -12,7 +22,7 @@ export const list: Command = {
     status: {
       type: 'string',
       valueName: 'STATUS',
-      description: 'running, completed, failed or cancelled',
+      description: EXPERIMENT_STATUSES.join(', '),
     },
     stage: {
       type: 'string',
@@ -23,6 +33,14 @@ export const list: Command = {
     json: { type: 'boolean', description: 'Print JSON' },
   },
   async run(args, io) {
+    for (const option of ['status', 'stage'] as const) {
+      const value = args.options[option];
+      if (typeof value === 'string' && !ALLOWED[option].includes(value)) {
+        throw new UsageError(
+          `--${option}: expected one of ${ALLOWED[option].join(', ')}; found ${JSON.stringify(value)}`,
+        );
+      }
+    }
     const { openCluster } = await import('../../client/cluster.js');
     const { clusterOptionsOf } = await import('../cluster-options.js');
     const clauses = [`WorkflowType = 'experimentWorkflow'`];
@@ -41,12 +59,12 @@ export const list: Command = {
     }
     const cluster = await openCluster(clusterOptionsOf(args.options));
     try {
-      const rows = [];
+      const runs: RunRow[] = [];
       for await (const execution of cluster.client.workflow.list({
         query: clauses.join(' AND '),
       })) {
         const attributes = execution.searchAttributes as Record<string, unknown[] | undefined>;
-        rows.push({
+        runs.push({
           experimentId: execution.workflowId,
           status: String(attributes['SfeStatus']?.[0] ?? execution.status.name.toLowerCase()),
           stage: String(attributes['SfeStage']?.[0] ?? ''),
@@ -54,16 +72,13 @@ export const list: Command = {
           startTime: execution.startTime.toISOString(),
         });
       }
+      const rows = latestPerExperiment(runs);
       if (args.options['json'] === true) {
         io.out(`${JSON.stringify(rows, null, 2)}\n`);
       } else if (rows.length === 0) {
         io.out('no experiments\n');
       } else {
-        for (const r of rows) {
-          io.out(
-            `${r.experimentId.padEnd(28)} ${r.status.padEnd(10)} ${r.stage.padEnd(12)} ${r.configHash.slice(0, 12)}  ${r.startTime}\n`,
-          );
-        }
+        io.out(formatList(rows));
       }
       return 0;
     } finally {

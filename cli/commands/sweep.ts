@@ -18,6 +18,7 @@ async function followSweep(
 ): Promise<number> {
   const { loadSweep, launchSweep } = await import('../../client/sweeps.js');
   const { hostEmbeddedWorkers, isEmbedded } = await import('../run-experiment.js');
+  const { stderrStatusLine } = await import('../status-line.js');
   const { leaderboardQuery } = await import('../../workflows/index.js');
   const { printLeaderboard } = await import('../sweep-view.js');
   const { reportLocationOf } = await import('../../client/report-location.js');
@@ -46,7 +47,9 @@ async function followSweep(
       `[sfe] sweep ${sweep.input.sweepId} ${resume ? 'resumed' : 'started'} (${sweep.spec.strategy.kind}, at most ${sweep.spec.concurrency} trials at once)\n`,
     );
     if (args.options['detach'] === true) return 0;
-    const workers = embedded ? await hostEmbeddedWorkers(cluster, sweep.base, io) : undefined;
+    const workers = embedded
+      ? await hostEmbeddedWorkers(cluster, sweep.base, stderrStatusLine(io))
+      : undefined;
     try {
       let lastLine = '';
       for (;;) {

@@ -12,9 +12,10 @@ export const watch: Command = {
   async run(args, io) {
     const { withExperiment } = await import('../with-cluster.js');
     const { watchExperiment } = await import('../watch-experiment.js');
+    const { stderrStatusLine } = await import('../status-line.js');
     const { printHeadline, printJsonSummary } = await import('../print-result.js');
     return withExperiment(args, async (handle) => {
-      const view = await watchExperiment(handle, io);
+      const view = await watchExperiment(handle, stderrStatusLine(io));
       if (args.options['json'] === true) printJsonSummary(view, io);
       else if (view.result) printHeadline(view, io);
       else

@@ -15,6 +15,21 @@ export function top1Accuracy(
   labels: ArrayLike<number>,
   subset?: readonly number[],
 ): AccuracyResult {
+  const hits = top1Hits(scores, numClasses, labels, subset);
+  const correct = hits.filter(Boolean).length;
+  return { correct, total: hits.length, accuracy: correct / hits.length };
+}
+
+/**
+ * Whether each example's top-1 class (over `subset` when given) is its label: the per-image
+ * outcomes a paired test of two classifiers on the same images needs.
+ */
+export function top1Hits(
+  scores: ArrayLike<number>,
+  numClasses: number,
+  labels: ArrayLike<number>,
+  subset?: readonly number[],
+): boolean[] {
   const total = labels.length;
   if (scores.length !== total * numClasses) {
     throw new Error(`top-1: ${scores.length} scores do not form ${total} rows of ${numClasses}`);
@@ -27,12 +42,10 @@ export function top1Accuracy(
       throw new Error(`top-1: class ${c} is outside [0, ${numClasses})`);
     }
   }
-  let correct = 0;
-  for (let i = 0; i < total; i++) {
+  return Array.from({ length: total }, (_, i) => {
     const row = i * numClasses;
     let best = candidates[0]!;
     for (const c of candidates) if (scores[row + c]! > scores[row + best]!) best = c;
-    if (best === labels[i]) correct++;
-  }
-  return { correct, total, accuracy: correct / total };
+    return best === labels[i];
+  });
 }

@@ -5,10 +5,17 @@ import type { ManifestEntry } from '../../dataset/manifest.js';
 import { withConvGradientBackend } from '../../ml/conv-gradient-backend.js';
 import { buildGradCamModel, gradCam } from '../../ml/gradcam/gradcam.js';
 import { renderGradCamOverlay } from '../../ml/gradcam/overlay.js';
+import {
+  chooseExamples,
+  defenseOutcome,
+  type DefenseOutcome,
+  type ExampleCandidate,
+} from '../../ml/gradcam/choose-examples.js';
 import { decodeForModel } from '../../ml/images/decode-image.js';
 import { loadImageBatch } from '../../ml/images/load-image-batch.js';
 import { createSourceReader } from '../../ml/images/read-source.js';
-import { top1Accuracy } from '../../ml/metrics/accuracy.js';
+import { top1Hits } from '../../ml/metrics/accuracy.js';
+import { discordantPairs } from '../../ml/metrics/statistics.js';
 import { averagePrecision } from '../../ml/metrics/average-precision.js';
 import { detectionAccuracy } from '../../ml/metrics/detection-accuracy.js';
 import { auroc, fprAtTpr, rocCurve, tprAtFpr } from '../../ml/metrics/roc.js';
@@ -41,19 +48,35 @@ export interface Evaluation {
   imagenetO?: ReportModelInput['imagenetO'];
   gradcam: {
     imageId: string;
+    /** The test set it is from, e.g. `adversarial test`. */
+    split?: string;
+    outcome?: DefenseOutcome;
     label: string;
     predictedBefore: string;
     predictedAfter: string;
     beforePart: string;
     afterPart: string;
   }[];
+  /**
+   * Per test image, whether the head got it right undefended and defended (1000-way): what the
+   * paired counts come from, and what a later comparison across runs can pair on. Absent in
+   * artifacts written before it was added.
+   */
+  outcomes?: Record<'adversarial' | 'benign', ImageOutcome[]>;
   /** The figures `sfe run` prints and sweeps optimise, flat. */
   headline: Record<string, number>;
+}
+
+export interface ImageOutcome {
+  imageId: string;
+  undefended: boolean;
+  defended: boolean;
 }
 
 type Inputs = Record<'dataset' | 'targetModel' | 'features' | 'gan' | 'advd', StageRef>;
 
 interface Scored {
+  imageIds: string[];
   labels: Int32Array;
   /** [n, K] class scores over the model's classes, undefended and defended. */
   before: Float32Array;
@@ -137,7 +160,13 @@ function score(
       features,
       (f) => detector(gans.pg(f), gans.ng(f)).expandDims(1) as tf.Tensor2D,
     );
-    return { labels: labelsOf(kept.entries, target), before, after, detector: detectorScores };
+    return {
+      imageIds: kept.entries.map((e) => e.id),
+      labels: labelsOf(kept.entries, target),
+      before,
+      after,
+      detector: detectorScores,
+    };
   } finally {
     features.dispose();
   }
@@ -148,14 +177,30 @@ function accuracyOf(
   classes: number,
   subset: number[],
 ): ReportModelInput['accuracy']['adversarial'] {
-  const cell = (scores: Float32Array, only?: number[]) => {
-    const { correct, total } = top1Accuracy(scores, classes, s.labels, only);
-    return { correct, total };
+  const compare = (only?: number[]) => {
+    const before = top1Hits(s.before, classes, s.labels, only);
+    const after = top1Hits(s.after, classes, s.labels, only);
+    const cell = (hits: boolean[]) => ({
+      correct: hits.filter(Boolean).length,
+      total: hits.length,
+    });
+    return {
+      undefended: cell(before),
+      defended: cell(after),
+      paired: discordantPairs(before, after),
+    };
   };
-  return {
-    all1000: { undefended: cell(s.before), defended: cell(s.after) },
-    imagenetA200: { undefended: cell(s.before, subset), defended: cell(s.after, subset) },
-  };
+  return { all1000: compare(), imagenetA200: compare(subset) };
+}
+
+function outcomesOf(s: Scored, classes: number): ImageOutcome[] {
+  const before = top1Hits(s.before, classes, s.labels);
+  const after = top1Hits(s.after, classes, s.labels);
+  return s.imageIds.map((imageId, i) => ({
+    imageId,
+    undefended: before[i]!,
+    defended: after[i]!,
+  }));
 }
 
 function concat(a: Float32Array, b: Float32Array): Float32Array {
@@ -229,17 +274,49 @@ function convLayerOf(model: tf.LayersModel, config: ExperimentConfig): string {
   return inbound.name;
 }
 
+interface GradcamExample extends ExampleCandidate {
+  entry: ManifestEntry;
+}
+
+/** Test images of every set, class and outcome, for `chooseExamples` to spread the picks over. */
+function gradcamCandidates(
+  sets: Record<'adversarial' | 'benign', { scored: Scored; entries: readonly ManifestEntry[] }>,
+  classes: number,
+): GradcamExample[] {
+  return (['adversarial', 'benign'] as const).flatMap((set) => {
+    const { scored, entries } = sets[set];
+    const byId = new Map(entries.map((e) => [e.id, e]));
+    return outcomesOf(scored, classes).map((o) => {
+      const entry = byId.get(o.imageId)!;
+      return {
+        entry,
+        classKey: entry.wnid,
+        set,
+        outcome: defenseOutcome(o.undefended, o.defended),
+      };
+    });
+  });
+}
+
+/** A class as the report names it: its name, with the wnid only where the data is ImageNet's. */
+function classLabel(target: TargetModel, wnid: string, imagenet: boolean): string {
+  const name = target.classes.find((c) => c.wnid === wnid)?.name;
+  if (name === undefined || name === wnid) return wnid;
+  return imagenet ? `${wnid} ${name}` : name;
+}
+
 async function gradcamParts(
-  entries: readonly ManifestEntry[],
+  candidates: readonly GradcamExample[],
   target: TargetModel,
   gans: TrainedGenerators,
   config: ExperimentConfig,
 ): Promise<{ parts: ArtifactPart[]; index: Evaluation['gradcam'] }> {
   const count = config.evaluation.gradcam.count;
-  if (count === 0 || entries.length === 0) return { parts: [], index: [] };
+  if (count === 0 || candidates.length === 0) return { parts: [], index: [] };
   const pipeline = imagePipelineOf(config.targetModel);
   const read = createSourceReader();
-  const chosen = entries.slice(0, count);
+  const examples = chooseExamples(candidates, count);
+  const chosen = examples.map((e) => e.entry);
   const batch = await loadImageBatch(chosen, pipeline, read);
   if (!batch.images) return { parts: [], index: [] };
   const camModel = buildGradCamModel(
@@ -259,7 +336,8 @@ async function gradcamParts(
     const parts: ArtifactPart[] = [];
     const index: Evaluation['gradcam'] = [];
     for (let i = 0; i < batch.ids.length; i++) {
-      const entry = chosen[batch.positions[i]!]!;
+      const example = examples[batch.positions[i]!]!;
+      const entry = example.entry;
       const view = await decodeForModel(await read(entry.uri), {
         ...pipeline,
         size: Math.max(pipeline.size, MIN_OVERLAY_SIZE),
@@ -268,10 +346,11 @@ async function gradcamParts(
       const afterPart = `gradcam/${entry.id}-after.png`;
       parts.push({ name: beforePart, data: await renderGradCamOverlay(view, before[i]!) });
       parts.push({ name: afterPart, data: await renderGradCamOverlay(view, after[i]!) });
-      const label = target.classes.find((c) => c.wnid === entry.wnid)?.name ?? entry.wnid;
       index.push({
         imageId: entry.id,
-        label: `${entry.wnid} ${label}`,
+        split: `${example.set} test`,
+        outcome: example.outcome,
+        label: classLabel(target, entry.wnid, config.data.kind !== 'demo'),
         predictedBefore: name(before[i]!.classIndex),
         predictedAfter: name(after[i]!.classIndex),
         beforePart,
@@ -285,19 +364,44 @@ async function gradcamParts(
   }
 }
 
-function headlineOf(e: Omit<Evaluation, 'headline' | 'gradcam'>): Record<string, number> {
-  const rate = (c: { correct: number; total: number }) => c.correct / c.total;
+type Metrics = Omit<Evaluation, 'headline' | 'gradcam' | 'outcomes'>;
+
+function headlineOf(e: Metrics): Record<string, number> {
   return {
-    adversarialUndefended: rate(e.accuracy.adversarial.all1000.undefended),
-    adversarialDefended: rate(e.accuracy.adversarial.all1000.defended),
-    benignUndefended: rate(e.accuracy.benign.all1000.undefended),
-    benignDefended: rate(e.accuracy.benign.all1000.defended),
-    adversarialUndefended200: rate(e.accuracy.adversarial.imagenetA200.undefended),
-    adversarialDefended200: rate(e.accuracy.adversarial.imagenetA200.defended),
+    ...headlineAccuracies(e.accuracy.adversarial.all1000, 'adversarial', ''),
+    ...headlineAccuracies(e.accuracy.benign.all1000, 'benign', ''),
+    ...headlineAccuracies(e.accuracy.adversarial.imagenetA200, 'adversarial', '200'),
     detectionAccuracy: e.detection.accuracy,
     detectionAuroc: e.detection.auroc,
     detectionTprAtFpr: e.detection.tprAtFpr,
   };
+}
+
+type Comparison = Evaluation['accuracy']['adversarial']['all1000'];
+
+/**
+ * `<split>Undefended<suffix>` and `<split>Defended<suffix>` as rates (what sweeps optimise),
+ * with their counts (`…Correct`, `…Total`) and the paired discordant counts (`<split>Paired…B`,
+ * `…C`), so that every printed rate can carry its interval and test.
+ */
+function headlineAccuracies(
+  c: Comparison,
+  split: 'adversarial' | 'benign',
+  suffix: string,
+): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const side of ['undefended', 'defended'] as const) {
+    const name = `${split}${side === 'undefended' ? 'Undefended' : 'Defended'}${suffix}`;
+    const cell = c[side];
+    out[name] = cell.correct / cell.total;
+    out[`${name}Correct`] = cell.correct;
+    out[`${name}Total`] = cell.total;
+  }
+  if (c.paired) {
+    out[`${split}Paired${suffix}B`] = c.paired.b;
+    out[`${split}Paired${suffix}C`] = c.paired.c;
+  }
+  return out;
 }
 
 /** Stage 6 (SPEC §2.5): accuracy before/after the defense, detection, ImageNet-O, Grad-CAM. */
@@ -335,10 +439,11 @@ export function runEvaluationStage(
         const aClasses = new Set(await classSetWnids('imagenet-a'));
         const subset = target.classes.flatMap((c, i) => (aClasses.has(c.wnid) ? [i] : []));
         const classes = target.classes.length;
-        const metrics: Omit<Evaluation, 'headline' | 'gradcam'> = {
+        const metrics: Metrics = {
           accuracy: {
             adversarial: accuracyOf(adversarial, classes, subset),
             benign: accuracyOf(benign, classes, subset),
+            classes: { model: classes, imagenetA: subset.length },
           },
           fit: {
             adversarial: accuracyOf(run('adversarial', 'train'), classes, subset).all1000,
@@ -349,11 +454,22 @@ export function runEvaluationStage(
         if (config.evaluation.imagenetO.enabled) {
           metrics.imagenetO = await imagenetOOf(run('ood'), benign, target, config);
         }
-        const cams = await gradcamParts(test('adversarial'), target, gans, config);
+        const candidates = gradcamCandidates(
+          {
+            adversarial: { scored: adversarial, entries: test('adversarial') },
+            benign: { scored: benign, entries: test('benign') },
+          },
+          classes,
+        );
+        const cams = await gradcamParts(candidates, target, gans, config);
         ctx.progress({ unit: 'evaluation steps', done: 2, total: 2 });
         const evaluation: Evaluation = {
           ...metrics,
           gradcam: cams.index,
+          outcomes: {
+            adversarial: outcomesOf(adversarial, classes),
+            benign: outcomesOf(benign, classes),
+          },
           headline: headlineOf(metrics),
         };
         return await commitArtifact(

@@ -8,7 +8,7 @@ import { committedManifest, readJsonPart } from '../artifact-json.js';
 import { runCachedStage } from '../cached-stage.js';
 import type { StageContext } from '../stage-context.js';
 import type { StageRef } from '../stage-ref.js';
-import { readDatasetManifest } from './dataset-stage.js';
+import { readDatasetManifest, type DatasetClass } from './dataset-stage.js';
 import {
   DATASET_AUDIT_PART,
   DATASET_CLASSES_PART,
@@ -19,6 +19,7 @@ import { readAdvdHistory } from './advd-stage.js';
 import { EVALUATION_PART, type Evaluation } from './evaluation-stage.js';
 import { loadGanHistory } from './gan-stage.js';
 import type { LeakageAudit } from '../../dataset/leakage-audit.js';
+import { describeData } from '../../report/data-description.js';
 
 export const REPORT_HTML = 'report.html';
 export const REPORT_METRICS = 'metrics.json';
@@ -35,16 +36,19 @@ export interface ReportStageInput {
   configHash: string;
   backend: string;
   stages: Record<'dataset' | 'targetModel' | 'features' | 'gan' | 'advd' | 'evaluation', StageRef>;
+  /** Every stage that ran before this one, in the workflow's order: the report's stage table. */
+  upstream: StageRef[];
 }
 
 async function dataSummary(
   store: ArtifactStore,
   dataset: StageRef,
+  config: ExperimentConfig,
 ): Promise<ReportModelInput['data']> {
   const manifest = await readDatasetManifest(store, dataset);
   const artifact = await committedManifest(store, dataset.key);
   const audit = (await readJsonPart(store, artifact, DATASET_AUDIT_PART)) as LeakageAudit;
-  const classes = (await readJsonPart(store, artifact, DATASET_CLASSES_PART)) as unknown[];
+  const classes = (await readJsonPart(store, artifact, DATASET_CLASSES_PART)) as DatasetClass[];
   const filtration = artifact.parts.some((p) => p.name === DATASET_FILTRATION_PART)
     ? ((await readJsonPart(store, artifact, DATASET_FILTRATION_PART)) as Filtration)
     : undefined;
@@ -55,7 +59,13 @@ async function dataSummary(
     ];
     return { role, split, images };
   });
+  const description = describeData(config.data);
   return {
+    description,
+    // Class names as the data set's class list gives them; wnids alone only for ImageNet data.
+    classNames: classes.map((c) =>
+      description.imagenet && c.name !== c.wnid ? `${c.wnid} ${c.name}` : c.name,
+    ),
     counts,
     classes: classes.length,
     problems: {
@@ -107,7 +117,7 @@ export async function runReportStage(
   input: ReportStageInput,
   force: boolean,
 ): Promise<StageRef> {
-  const inputs = Object.values(input.stages);
+  const inputs = input.upstream;
   // A stage recomputed for a reason is news the report must carry, so it joins the key.
   const recomputed = inputs.flatMap((s) => (s.recomputed ? [`${s.stage}: ${s.recomputed}`] : []));
   const section = {
@@ -119,6 +129,7 @@ export async function runReportStage(
     ctx,
     { stage: 'report', config: section, inputs, force },
     async (prefix) => {
+      const started = performance.now();
       const store = ctx.store;
       const evaluationArtifact = await committedManifest(store, input.stages.evaluation.key);
       const evaluation = (await readJsonPart(
@@ -130,6 +141,8 @@ export async function runReportStage(
       for (const entry of evaluation.gradcam) {
         gradcam.push({
           imageId: entry.imageId,
+          ...(entry.split === undefined ? {} : { split: entry.split }),
+          ...(entry.outcome === undefined ? {} : { outcome: entry.outcome }),
           label: entry.label,
           predictedBefore: entry.predictedBefore,
           predictedAfter: entry.predictedAfter,
@@ -147,7 +160,7 @@ export async function runReportStage(
           backend: input.backend,
         },
         config: JSON.parse(JSON.stringify(config)) as ReportModelInput['config'],
-        data: await dataSummary(store, input.stages.dataset),
+        data: await dataSummary(store, input.stages.dataset, config),
         accuracy: evaluation.accuracy,
         ...(evaluation.fit ? { fit: evaluation.fit } : {}),
         detection: evaluation.detection,
@@ -157,13 +170,22 @@ export async function runReportStage(
           advd: await readAdvdHistory(store, input.stages.advd),
         },
         gradcam,
-        stages: inputs.map((s) => ({
-          stage: s.stage,
-          key: s.key,
-          outcome: s.cached ? 'cached' : 'computed',
-          seconds: s.seconds,
-          ...(s.recomputed === undefined ? {} : { recomputed: s.recomputed }),
-        })),
+        stages: [
+          ...inputs.map((s) => ({
+            stage: s.stage,
+            key: s.key,
+            outcome: s.cached ? ('cached' as const) : ('computed' as const),
+            seconds: s.seconds,
+            ...(s.recomputed === undefined ? {} : { recomputed: s.recomputed }),
+          })),
+          // This stage itself, computed now (a cached report keeps the page it was made with).
+          {
+            stage: 'report',
+            key: prefix,
+            outcome: 'computed' as const,
+            seconds: (performance.now() - started) / 1000,
+          },
+        ],
       };
       const html = renderReportHtml(model);
       const metrics = renderMetricsJson(model);

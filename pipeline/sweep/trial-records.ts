@@ -10,6 +10,11 @@ export const rungRecordSchema = z.object({
   resource: z.number().int().positive().nullable(),
   status: z.enum(['completed', 'failed']),
   objective: z.number().nullable(),
+  /** k of n behind an accuracy objective; absent for other metrics and older records. */
+  objectiveCount: z
+    .object({ correct: z.number().int().nonnegative(), total: z.number().int().positive() })
+    .nullable()
+    .optional(),
   reportKey: z.string().nullable(),
   error: z.string().nullable(),
   /** Wall time of the trial's experiment (start to close), for makespan and scaling figures. */

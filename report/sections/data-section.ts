@@ -8,6 +8,7 @@ export function dataSection(data: DataSummary): PageSection {
     id: 'data',
     title: 'Data and leakage audit',
     html: [
+      data.description ? `<p id="data-description">${escapeXml(data.description.summary)}</p>` : '',
       countsTable(data),
       filtration(data),
       problems(data),
@@ -30,7 +31,9 @@ function countsTable(data: DataSummary): string {
   });
   return (
     htmlTable(['Role', 'Train', 'Test', 'Total'], rows, 'counts') +
-    `<p>${data.classes} classes.</p>`
+    `<p>${data.classes} classes${
+      data.classNames?.length ? `: ${data.classNames.map(escapeXml).join(', ')}` : ''
+    }.</p>`
   );
 }
 

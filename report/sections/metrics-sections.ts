@@ -1,21 +1,37 @@
 import { escapeXml } from '../escape.js';
-import { formatPercent, formatScore } from '../format.js';
+import { formatMcnemar, formatPercent, formatScore } from '../format.js';
+import { wilsonInterval } from '../../ml/metrics/statistics.js';
 import { htmlTable, type HtmlCell, type PageSection } from '../html-page.js';
-import type { AccuracyCell, ReportModel } from '../report-model.js';
+import type { AccuracyCell, DefenseComparison, ReportModel } from '../report-model.js';
 import { rocChart } from '../svg-charts.js';
 
-/** Undefended vs defended accuracy on each test split, under both class protocols. */
+/**
+ * Undefended vs defended accuracy on each test split, each with its count and 95% Wilson
+ * interval, and the exact McNemar test on the same images: with 32 test images "0% → 0%" is
+ * an interval of 0–11% on both sides and no evidence either way, and the page says so.
+ */
 export function headlineSection(model: ReportModel): PageSection {
   const rows: HtmlCell[][] = [];
+  const names = model.data.description ?? {
+    adversarial: 'ImageNet-A',
+    benign: 'ImageNet',
+    imagenet: true,
+  };
   const splits = [
-    ['Adversarial test (ImageNet-A)', model.accuracy.adversarial],
-    ['Benign test (ImageNet)', model.accuracy.benign],
+    [`Adversarial test (${names.adversarial})`, model.accuracy.adversarial],
+    [`Benign test (${names.benign})`, model.accuracy.benign],
   ] as const;
+  const classes = model.accuracy.classes;
+  const ways = classes ? `${classes.model}-way argmax` : '1000-way argmax';
+  // The 200-class protocol only differs where the model knows classes outside ImageNet-A's.
+  const subsetRow = classes === undefined || classes.imagenetA < classes.model;
   for (const [name, split] of splits) {
-    const protocols = [
-      ['1000-way argmax', split.all1000],
-      ['200-class (ImageNet-A protocol)', split.imagenetA200],
-    ] as const;
+    const protocols: [string, DefenseComparison][] = [[ways, split.all1000]];
+    if (subsetRow)
+      protocols.push([
+        `${classes?.imagenetA ?? 200}-class (ImageNet-A protocol)`,
+        split.imagenetA200,
+      ]);
     protocols.forEach(([protocol, cells], i) => {
       const row: HtmlCell[] = [];
       if (i === 0) row.push({ html: escapeXml(name), rowSpan: protocols.length });
@@ -24,6 +40,7 @@ export function headlineSection(model: ReportModel): PageSection {
         accuracyCell(cells.undefended),
         accuracyCell(cells.defended),
         changeCell(cells.undefended, cells.defended),
+        pairedCell(cells),
       );
       rows.push(row);
     });
@@ -33,26 +50,42 @@ export function headlineSection(model: ReportModel): PageSection {
     title: 'Accuracy: undefended vs defended',
     html:
       htmlTable(
-        ['Test split', 'Protocol', 'Undefended', 'Defended (SF)', 'Change'],
+        ['Test split', 'Protocol', 'Undefended', 'Defended (SF)', 'Change', 'Paired test'],
         rows,
         'headline',
       ) +
-      '<p class="muted">Undefended: argmax head(f(x)). Defended: argmax head(PG(f(x))).</p>' +
+      '<p class="muted">Undefended: argmax head(f(x)). Defended: argmax head(PG(f(x))). ' +
+      'Brackets: 95% Wilson interval. Paired test: exact McNemar on the same images, b right ' +
+      'only undefended, c right only defended, two-sided p.</p>' +
       fitNote(model),
   };
 }
 
-/** The training images' figures beside the test ones: a defense that only fits shows here. */
+/** Training-set accuracy this far above the test one (in points) is worth a sentence. */
+const FIT_GAP_POINTS = 10;
+
+/**
+ * The training images' figures beside the test ones: a defense that only fits shows here. Said
+ * only when the defended training accuracy is far above the defended test accuracy.
+ */
 function fitNote(model: ReportModel): string {
   const fit = model.fit;
   if (fit === undefined) return '';
-  const pair = (c: { undefended: AccuracyCell; defended: AccuracyCell }) =>
-    `${formatPercent(c.undefended.correct / c.undefended.total)} → ${formatPercent(c.defended.correct / c.defended.total)}`;
+  const rate = (c: AccuracyCell) => c.correct / c.total;
+  const gap = (train: DefenseComparison, test: DefenseComparison) =>
+    100 * (rate(train.defended) - rate(test.defended));
+  const largest = Math.max(
+    gap(fit.adversarial, model.accuracy.adversarial.all1000),
+    gap(fit.benign, model.accuracy.benign.all1000),
+  );
+  if (largest < FIT_GAP_POINTS) return '';
+  const pair = (c: DefenseComparison) =>
+    `${formatPercent(rate(c.undefended))} → ${formatPercent(rate(c.defended))}`;
   return (
-    `<p id="fit">On the training images the GAN and AdvD learned from (1000-way), adversarial ` +
+    `<p id="fit">On the training images the GAN and AdvD learned from, adversarial ` +
     `${escapeXml(pair(fit.adversarial))}, benign ${escapeXml(pair(fit.benign))} ` +
-    '(undefended → defended). Defended figures far above the test ones mean the defense fits ' +
-    'its training data rather than generalises.</p>'
+    `(undefended → defended): up to ${largest.toFixed(0)} points above the test figures, so ` +
+    'the defense fits its training data rather than generalises.</p>'
   );
 }
 
@@ -108,9 +141,16 @@ export function imagenetOSection(model: ReportModel): PageSection | undefined {
 }
 
 function accuracyCell(c: AccuracyCell): HtmlCell {
+  const { low, high } = wilsonInterval(c.correct, c.total);
   return num(
-    `${formatPercent(c.correct / c.total)} <span class="muted">(${c.correct}/${c.total})</span>`,
+    `${formatPercent(c.correct / c.total)} <span class="muted">(${c.correct}/${c.total})</span>` +
+      `<br><span class="muted ci">[${formatPercent(low)}, ${formatPercent(high)}]</span>`,
   );
+}
+
+function pairedCell(c: DefenseComparison): HtmlCell {
+  if (!c.paired) return num('—');
+  return num(escapeXml(formatMcnemar(c.paired.b, c.paired.c)));
 }
 
 function changeCell(before: AccuracyCell, after: AccuracyCell): HtmlCell {

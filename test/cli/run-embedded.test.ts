@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import YAML from 'yaml';
+import { STAGES } from '../../pipeline/stage-ref.js';
 import { tinyDemoConfig } from '../fixtures/tiny-demo-config.js';
 import { runSfe, startSfe } from './run-sfe.js';
 
@@ -51,9 +52,45 @@ describe('sfe run on the embedded defaults (child processes)', function () {
     assert.equal(summary.report, join(dir, 'runs', 'experiments', 'tiny-demo', 'report.html'));
     assert.ok(existsSync(summary.report), 'the report file exists');
     assert.ok(existsSync(summary.metrics), 'metrics.json exists');
-    assert.equal(summary.stages.length, 7);
+    assert.equal(summary.stages.length, STAGES.length);
     assert.equal(typeof summary.headline.detectionAuroc, 'number');
     assert.match(result.stderr, /local Temporal dev server/);
+    // Issue 13 item 8: every stage ends on a completion line, the report included, and the
+    // embedded dev server's Web UI is named; no tfjs banner.
+    STAGES.forEach((stage, i) =>
+      assert.match(
+        result.stderr,
+        new RegExp(`\\[${i + 1}/${STAGES.length} ${stage}\\] done in `),
+        stage,
+      ),
+    );
+    assert.match(
+      result.stderr,
+      /Temporal Web UI: http:\/\/127\.0\.0\.1:\d+\/namespaces\/default\/workflows\/tiny-demo/,
+    );
+    assert.doesNotMatch(result.stderr, /install our node backend/);
+    // Issue 12 item 3: counts beside every rate; the paired counts add up to the accuracies.
+    const h = summary.headline;
+    for (const split of ['adversarial', 'benign']) {
+      const before = h[`${split}UndefendedCorrect`]!;
+      const after = h[`${split}DefendedCorrect`]!;
+      assert.equal(h[`${split}UndefendedTotal`], h[`${split}DefendedTotal`]);
+      assert.equal(after - before, h[`${split}PairedC`]! - h[`${split}PairedB`]!, split);
+    }
+    const metrics = JSON.parse(await readFile(summary.metrics, 'utf8'));
+    const adversarial = metrics.accuracy.adversarial.all1000;
+    assert.ok(adversarial.defended.interval95.low <= adversarial.defended.accuracy);
+    assert.equal(typeof adversarial.mcnemar.pValue, 'number');
+    // Issue 13 item 10: the report lists every stage and says what the data is.
+    const html = await readFile(summary.report, 'utf8');
+    for (const stage of STAGES) assert.match(html, new RegExp(`<tr><td>${stage}</td>`), stage);
+    assert.match(html, /Demo world \(not ImageNet\)/);
+    assert.match(html, /<p>2 classes: [a-z]+, [a-z]+\.<\/p>/, 'shape names, not wnids');
+    const captions = [
+      ...html.matchAll(/<span class="muted">((?:adversarial|benign) test · [a-z ]+)<\/span>/g),
+    ];
+    assert.equal(captions.length, 2, 'each Grad-CAM example names its test set and outcome');
+    assert.doesNotMatch(html, /ImageNet-A protocol/);
   });
 
   it('status, report and list read the finished run back from the persisted history', async () => {
@@ -63,6 +100,8 @@ describe('sfe run on the embedded defaults (child processes)', function () {
     const report = await sfe('report', 'tiny-demo');
     assert.equal(report.code, 0, report.stderr);
     assert.match(report.stdout, /report: .*tiny-demo\/report\.html/);
+    assert.match(report.stdout, /adversarial test +\d+\.\d% \(\d+\/\d+, 95% CI [\d.]+–[\d.]+%\)/);
+    assert.match(report.stdout, /b = \d+, c = \d+, p (=|<) /);
     const list = await sfe('list', '--status', 'completed', '--json');
     assert.equal(list.code, 0, list.stderr);
     const rows = JSON.parse(list.stdout) as { experimentId: string }[];
@@ -78,7 +117,10 @@ describe('sfe run on the embedded defaults (child processes)', function () {
     const summary = JSON.parse(result.stdout) as RunSummary;
     assert.deepEqual(
       summary.stages.map((s) => s.cached),
-      [true, true, true, true, true, true, true],
+      STAGES.map(() => true),
+    );
+    STAGES.forEach((stage, i) =>
+      assert.match(result.stderr, new RegExp(`\\[${i + 1}/${STAGES.length} ${stage}\\] cached`)),
     );
   });
 

@@ -14,6 +14,16 @@ describe('renderSweepHtml', () => {
     );
   });
 
+  it('gives an accuracy objective its count and 95% Wilson interval', () => {
+    const model = sampleSweepModel();
+    model.trials[4]!.objectiveCount = { correct: 7, total: 10 };
+    // 7/10: center (0.7 + 0.19208)/1.38416 = 0.644; half (1.96/1.38416)·√(0.021 + 0.0096) = 0.2477.
+    assert.match(
+      renderSweepHtml(model),
+      /0\.7 <span class="muted">70\.0% \(7\/10, 95% CI 39\.7–89\.2%\)<\/span>/,
+    );
+  });
+
   it('ranks completed trials first by the objective, then early-stopped, then unscored', () => {
     const order = [...html.matchAll(/<td class="mono id">(trial-\d)/g)].map((m) => m[1]);
     assert.deepEqual(order, ['trial-4', 'trial-2', 'trial-1', 'trial-0', 'trial-3', 'trial-5']);

@@ -97,6 +97,7 @@ describe('the report in headless Chromium', function () {
 
   it('lays out every section', () => {
     assert.deepEqual(layout.sections, [
+      'legend',
       'accuracy',
       'detection',
       'imagenet-o',

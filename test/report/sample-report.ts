@@ -26,6 +26,8 @@ export async function sampleReportModel(
   for (let i = 0; i < (options.gradcamImages ?? 4); i++) {
     gradcam.push({
       imageId: `adv-n01498041-${i}`,
+      split: i % 2 === 0 ? 'adversarial test' : 'benign test',
+      outcome: (['fixed', 'broken', 'unchanged-wrong', 'unchanged-right'] as const)[i % 4],
       label: 'n01498041 stingray',
       predictedBefore: 'n01496331 electric ray',
       predictedAfter: 'n01498041 stingray',
@@ -48,6 +50,12 @@ export async function sampleReportModel(
       gan: { iterations, batchSize: 64 },
     },
     data: {
+      description: {
+        summary: 'ImageNet-A natural adversarial examples and ImageNet photos of the same classes',
+        adversarial: 'ImageNet-A',
+        benign: 'ImageNet',
+        imagenet: true,
+      },
       counts: [
         { role: 'benign', split: 'train', images: 2112 },
         { role: 'benign', split: 'test', images: 528 },
@@ -76,22 +84,30 @@ export async function sampleReportModel(
     },
     accuracy: {
       adversarial: {
-        all1000: { undefended: { correct: 9, total: 528 }, defended: { correct: 402, total: 528 } },
+        all1000: {
+          undefended: { correct: 9, total: 528 },
+          defended: { correct: 402, total: 528 },
+          paired: { b: 1, c: 394 },
+        },
         imagenetA200: {
           undefended: { correct: 15, total: 528 },
           defended: { correct: 415, total: 528 },
+          paired: { b: 2, c: 402 },
         },
       },
       benign: {
         all1000: {
           undefended: { correct: 401, total: 528 },
           defended: { correct: 380, total: 528 },
+          paired: { b: 30, c: 9 },
         },
         imagenetA200: {
           undefended: { correct: 450, total: 528 },
           defended: { correct: 441, total: 528 },
+          paired: { b: 15, c: 6 },
         },
       },
+      classes: { model: 1000, imagenetA: 200 },
     },
     fit: {
       adversarial: {
@@ -140,6 +156,7 @@ export async function sampleReportModel(
       { stage: 'gan', key: 'stages/gan/77d0', outcome: 'computed', seconds: 842.5 },
       { stage: 'advd', key: 'stages/advd/a1f3', outcome: 'computed', seconds: 61.2 },
       { stage: 'evaluation', key: 'stages/evaluation/0be2', outcome: 'computed', seconds: 33.9 },
+      { stage: 'report', key: 'stages/report/c4d8', outcome: 'computed', seconds: 1.5 },
     ],
   };
 }

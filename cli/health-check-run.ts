@@ -4,6 +4,7 @@ import { formatBackendInfo } from '../ml/backend-info.js';
 import { healthCheckWorkflow } from '../workflows/index.js';
 import type { CommandIo } from './command.js';
 import { hostEmbeddedWorkers } from './run-experiment.js';
+import { stderrStatusLine } from './status-line.js';
 
 /** Time for a worker to take the check's workflow task, on top of the activities' waits. */
 const WORKFLOW_PICKUP_SECONDS = 15;
@@ -24,7 +25,7 @@ export async function runHealthCheck(
     ? await hostEmbeddedWorkers(
         cluster,
         { backend: 'auto', temporal: { taskQueues: { cpu, gpu } } },
-        io,
+        stderrStatusLine(io),
       )
     : undefined;
   // A worker just started needs a few seconds (a child process loading TensorFlow.js).

@@ -46,26 +46,17 @@ go_install() {
   touch "$stamp"
 }
 
-install_kubernetes_validate() {
-  # Validates the rendered manifests offline against its bundled Kubernetes schemas.
-  local stamp="$cache/kube/.kubernetes-validate-$KUBERNETES_VALIDATE_VERSION"
-  if [[ -f "$stamp" ]]; then return; fi
-  log "installing kubernetes-validate $KUBERNETES_VALIDATE_VERSION (manifest tests)"
-  rm -rf "$cache/kube"
-  python3 -m venv "$cache/kube"
-  "$cache/kube/bin/pip" install --quiet "kubernetes-validate==$KUBERNETES_VALIDATE_VERSION"
-  ln -sfn ../kube/bin/kubernetes-validate "$cache/bin/kubernetes-validate"
-  touch "$stamp"
-}
-
-install_python_checker() {
-  local stamp="$cache/py/.safetensors-$SAFETENSORS_VERSION"
-  if [[ -f "$stamp" ]]; then return; fi
-  log "installing Python safetensors $SAFETENSORS_VERSION + numpy (interop tests)"
-  rm -rf "$cache/py"
-  python3 -m venv "$cache/py"
-  "$cache/py/bin/pip" install --quiet "safetensors==$SAFETENSORS_VERSION" numpy
-  touch "$stamp"
+# py_venv DIR STAMP PACKAGE...: a venv under the cache holding pinned packages; made afresh when
+# STAMP (the pins) changes.
+py_venv() {
+  local dir="$cache/$1" stamp=$2
+  shift 2
+  if [[ -f "$dir/.$stamp" ]]; then return; fi
+  log "installing Python $* into $dir"
+  rm -rf "$dir"
+  python3 -m venv "$dir"
+  "$dir/bin/pip" install --quiet "$@"
+  touch "$dir/.$stamp"
 }
 
 install_node_modules() {
@@ -82,10 +73,13 @@ install_node_modules() {
 install_node_modules
 install_temporal
 go_install versitygw "$VERSITYGW_VERSION" github.com/versity/versitygw/cmd/versitygw
-install_python_checker
+# safetensors + numpy: the interoperability tests' Python checker.
+py_venv py "safetensors-$SAFETENSORS_VERSION" "safetensors==$SAFETENSORS_VERSION" numpy
 # Renders infra/deploy/k8s for the manifest tests. v5.7 builds with Go 1.22+; later ones need newer.
 go_install kustomize "$KUSTOMIZE_VERSION" sigs.k8s.io/kustomize/kustomize/v5
-install_kubernetes_validate
+# kubernetes-validate: checks the rendered manifests offline against its bundled schemas.
+py_venv kube "kubernetes-validate-$KUBERNETES_VALIDATE_VERSION" "kubernetes-validate==$KUBERNETES_VALIDATE_VERSION"
+ln -sfn ../kube/bin/kubernetes-validate "$cache/bin/kubernetes-validate"
 bash "$repo/infra/install-chromium.sh"
 ln -sfn "$cache" "$repo/.tools"
 log "tools ready in $cache"

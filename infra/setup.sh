@@ -63,26 +63,17 @@ go_install() {
   touch "$stamp"
 }
 
-install_kubernetes_validate() {
-  # Validates the rendered manifests offline against its bundled Kubernetes schemas.
-  local stamp="$cache/kube/.kubernetes-validate-$KUBERNETES_VALIDATE_VERSION"
-  if [[ -f "$stamp" ]]; then return; fi
-  log "installing kubernetes-validate $KUBERNETES_VALIDATE_VERSION (manifest tests)"
-  rm -rf "$cache/kube"
-  python3 -m venv "$cache/kube"
-  "$cache/kube/bin/pip" install --quiet "kubernetes-validate==$KUBERNETES_VALIDATE_VERSION"
-  ln -sfn ../kube/bin/kubernetes-validate "$cache/bin/kubernetes-validate"
-  touch "$stamp"
-}
-
-install_python_checker() {
-  local stamp="$cache/py/.safetensors-$SAFETENSORS_VERSION"
-  if [[ -f "$stamp" ]]; then return; fi
-  log "installing Python safetensors $SAFETENSORS_VERSION + numpy (interop tests)"
-  rm -rf "$cache/py"
-  python3 -m venv "$cache/py"
-  "$cache/py/bin/pip" install --quiet "safetensors==$SAFETENSORS_VERSION" numpy
-  touch "$stamp"
+# py_venv DIR STAMP PACKAGE...: a venv under the cache holding pinned packages; made afresh when
+# STAMP (the pins) changes.
+py_venv() {
+  local dir="$cache/$1" stamp=$2
+  shift 2
+  if [[ -f "$dir/.$stamp" ]]; then return; fi
+  log "installing Python $* into $dir"
+  rm -rf "$dir"
+  python3 -m venv "$dir"
+  "$dir/bin/pip" install --quiet "$@"
+  touch "$dir/.$stamp"
 }
 
 install_node_modules() {
@@ -98,8 +89,15 @@ install_node_modules() {
 
 install_native() { SFE_TOOLS_DIR="$cache" bash "$repo/infra/native/install-tfjs-node.sh" cpu; }
 install_versitygw() { go_install versitygw "$VERSITYGW_VERSION" github.com/versity/versitygw/cmd/versitygw; }
+# safetensors + numpy: the interoperability tests' Python checker.
+install_python_checker() { py_venv py "safetensors-$SAFETENSORS_VERSION" "safetensors==$SAFETENSORS_VERSION" numpy; }
 # Renders infra/deploy/k8s for the manifest tests. v5.7 builds with Go 1.22+; later ones need newer.
 install_kustomize() { go_install kustomize "$KUSTOMIZE_VERSION" sigs.k8s.io/kustomize/kustomize/v5; }
+# kubernetes-validate: checks the rendered manifests offline against its bundled schemas.
+install_kubernetes_validate() {
+  py_venv kube "kubernetes-validate-$KUBERNETES_VALIDATE_VERSION" "kubernetes-validate==$KUBERNETES_VALIDATE_VERSION"
+  ln -sfn ../kube/bin/kubernetes-validate "$cache/bin/kubernetes-validate"
+}
 install_chromium() { bash "$repo/infra/install-chromium.sh"; }
 
 steps=(install_node_modules install_temporal install_native)

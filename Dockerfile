@@ -19,8 +19,11 @@ ENV AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true
 # Dependencies first, sources last: a source change rebuilds only the final layers.
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund --loglevel=error
-COPY infra/ infra/
-RUN bash infra/native/install-tfjs-node.sh "$TF_VARIANT"
+# Only the installer's own files, so an edit elsewhere in infra/ keeps this (slow) layer cached;
+# pip's download cache would only add the wheel a second time to the layer.
+COPY infra/tools-dir.sh infra/
+COPY infra/native/ infra/native/
+RUN PIP_NO_CACHE_DIR=1 bash infra/native/install-tfjs-node.sh "$TF_VARIANT"
 COPY . .
 RUN npm run build
 

@@ -1,3 +1,4 @@
+import { DEFENSE_MODULES } from '../ml/defense/defense-options.js';
 import * as z from 'zod';
 
 /**
@@ -149,6 +150,8 @@ export const reportModelSchema = z
     config: z.json(),
     data: dataSummarySchema,
     accuracy: z.strictObject({ adversarial: splitAccuracy, benign: splitAccuracy }),
+    /** The module in front of the head for the defended figures (config `defense.module`). */
+    defenseModule: z.enum(DEFENSE_MODULES).default('sfe-pg'),
     /**
      * The same comparison (1000-way) on the training images the GAN and AdvD learned from: far
      * above the test figures, it shows a defense that fits its data rather than generalises.

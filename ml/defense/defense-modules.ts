@@ -32,11 +32,11 @@ export function buildOneLayer(d: number): tf.Sequential {
   return model;
 }
 
-/** A module the follow-up work trains from scratch, by its config name. */
+/** A module the follow-up work trains from scratch, by its config name (seeds: to train it). */
 export function buildFreshModule(
   kind: 'autoencoder' | 'one-layer',
   d: number,
-  seeds: DropoutSeeds,
+  seeds?: DropoutSeeds,
 ): tf.Sequential {
   return kind === 'autoencoder' ? buildAutoencoder(d, seeds) : buildOneLayer(d);
 }

@@ -22,9 +22,12 @@ import { InputError } from '../input-error.js';
 import type { StageContext } from '../stage-context.js';
 import type { StageRef } from '../stage-ref.js';
 import { loadDetector } from './advd-stage.js';
+import { loadDefense } from './defense-stage.js';
 import { readDatasetManifest } from './dataset-stage.js';
+import type { FeatureMap } from '../../ml/gan/gan-trainer.js';
 import { loadGenerators, type TrainedGenerators } from './gan-stage.js';
 import { imagePipelineOf } from '../model-image-pipeline.js';
+import { labelsOf } from '../target-labels.js';
 import { loadTargetModel, type TargetModel } from './target-model-stage.js';
 
 export const EVALUATION_PART = 'evaluation.json';
@@ -51,7 +54,7 @@ export interface Evaluation {
   headline: Record<string, number>;
 }
 
-type Inputs = Record<'dataset' | 'targetModel' | 'features' | 'gan' | 'advd', StageRef>;
+type Inputs = Record<'dataset' | 'targetModel' | 'features' | 'gan' | 'defense' | 'advd', StageRef>;
 
 interface Scored {
   labels: Int32Array;
@@ -79,16 +82,6 @@ function mapBatches(x: tf.Tensor2D, fn: (batch: tf.Tensor2D) => tf.Tensor2D): Fl
   return all;
 }
 
-function labelsOf(entries: readonly ManifestEntry[], target: TargetModel): Int32Array {
-  const position = new Map(target.classes.map((c, i) => [c.wnid, i]));
-  return Int32Array.from(entries, (e) => {
-    const label = position.get(e.wnid);
-    if (label === undefined)
-      throw new InputError(`class ${e.wnid} of ${e.uri} is not among the target model's classes`);
-    return label;
-  });
-}
-
 /** The head's scores over the model's own classes: TF Hub-style outputs lead with a background class. */
 function dropOffset(
   scores: Float32Array,
@@ -110,6 +103,7 @@ function score(
   target: TargetModel,
   head: tf.LayersModel,
   gans: TrainedGenerators,
+  defense: FeatureMap,
   detector: (pg: tf.Tensor2D, ng: tf.Tensor2D) => tf.Tensor1D,
   offset: number,
 ): Scored {
@@ -128,7 +122,7 @@ function score(
   const features = gatherFeatures(table, kept.rows);
   try {
     const after = dropOffset(
-      mapBatches(features, (f) => head.predict(gans.pg(f)) as tf.Tensor2D),
+      mapBatches(features, (f) => head.predict(defense(f)) as tf.Tensor2D),
       table.classes,
       offset,
       classes,
@@ -232,7 +226,7 @@ function convLayerOf(model: tf.LayersModel, config: ExperimentConfig): string {
 async function gradcamParts(
   entries: readonly ManifestEntry[],
   target: TargetModel,
-  gans: TrainedGenerators,
+  defense: FeatureMap,
   config: ExperimentConfig,
 ): Promise<{ parts: ArtifactPart[]; index: Evaluation['gradcam'] }> {
   const count = config.evaluation.gradcam.count;
@@ -254,7 +248,7 @@ async function gradcamParts(
     // Stage activities run one at a time per GPU worker, so switching backends is safe here.
     const [before, after] = await withConvGradientBackend(async () => [
       gradCam(camModel, images),
-      gradCam(camModel, images, { defense: gans.pg }),
+      gradCam(camModel, images, { defense }),
     ]);
     const parts: ArtifactPart[] = [];
     const index: Evaluation['gradcam'] = [];
@@ -315,6 +309,7 @@ export function runEvaluationStage(
       const table = await readFeatureTable(ctx.store, inputs.features);
       const target = await loadTargetModel(ctx.store, inputs.targetModel);
       const gans = await loadGenerators(ctx.store, inputs.gan);
+      const defense = await loadDefense(ctx.store, inputs.defense, gans.pg);
       const detector = await loadDetector(ctx.store, inputs.advd);
       const head = splitModel(target.model, config.targetModel.featureLayer).head;
       const offset = config.targetModel.head.labelOffset;
@@ -323,7 +318,7 @@ export function runEvaluationStage(
           manifest.entries.filter((e) => e.role === role && e.split === split);
         const test = (role: ManifestEntry['role']) => of(role, 'test');
         const run = (role: ManifestEntry['role'], split: ManifestEntry['split'] = 'test') =>
-          score(table, of(role, split), target, head, gans, detector.score, offset);
+          score(table, of(role, split), target, head, gans, defense.map, detector.score, offset);
         const adversarial = run('adversarial');
         const benign = run('benign');
         if (adversarial.labels.length === 0 || benign.labels.length === 0) {
@@ -349,7 +344,7 @@ export function runEvaluationStage(
         if (config.evaluation.imagenetO.enabled) {
           metrics.imagenetO = await imagenetOOf(run('ood'), benign, target, config);
         }
-        const cams = await gradcamParts(test('adversarial'), target, gans, config);
+        const cams = await gradcamParts(test('adversarial'), target, defense.map, config);
         ctx.progress({ unit: 'evaluation steps', done: 2, total: 2 });
         const evaluation: Evaluation = {
           ...metrics,
@@ -363,6 +358,7 @@ export function runEvaluationStage(
           evaluation.headline,
         );
       } finally {
+        defense.dispose();
         gans.dispose();
         detector.dispose();
         target.model.dispose();

@@ -34,7 +34,10 @@ export interface ReportStageInput {
   experimentId: string;
   configHash: string;
   backend: string;
-  stages: Record<'dataset' | 'targetModel' | 'features' | 'gan' | 'advd' | 'evaluation', StageRef>;
+  stages: Record<
+    'dataset' | 'targetModel' | 'features' | 'gan' | 'defense' | 'advd' | 'evaluation',
+    StageRef
+  >;
 }
 
 async function dataSummary(
@@ -143,6 +146,7 @@ export async function runReportStage(
         config: JSON.parse(JSON.stringify(config)) as ReportModelInput['config'],
         data: await dataSummary(store, input.stages.dataset),
         accuracy: evaluation.accuracy,
+        defenseModule: config.defense.module,
         ...(evaluation.fit ? { fit: evaluation.fit } : {}),
         detection: evaluation.detection,
         ...(evaluation.imagenetO ? { imagenetO: evaluation.imagenetO } : {}),

@@ -4,6 +4,13 @@ import { htmlTable, type HtmlCell, type PageSection } from '../html-page.js';
 import type { AccuracyCell, ReportModel } from '../report-model.js';
 import { rocChart } from '../svg-charts.js';
 
+const DEFENSE_MODULE_NAMES: Record<ReportModel['defenseModule'], string> = {
+  'sfe-pg': 'PG (the SFE GAN)',
+  'sfe-pg-finetuned': 'PG fine-tuned through the head',
+  autoencoder: 'autoencoder trained through the head',
+  'one-layer': 'one-layer module trained through the head',
+};
+
 /** Undefended vs defended accuracy on each test split, under both class protocols. */
 export function headlineSection(model: ReportModel): PageSection {
   const rows: HtmlCell[][] = [];
@@ -37,7 +44,7 @@ export function headlineSection(model: ReportModel): PageSection {
         rows,
         'headline',
       ) +
-      '<p class="muted">Undefended: argmax head(f(x)). Defended: argmax head(PG(f(x))).</p>' +
+      `<p class="muted">Undefended: argmax head(f(x)). Defended: argmax head(M(f(x))), M = ${escapeXml(DEFENSE_MODULE_NAMES[model.defenseModule])}.</p>` +
       fitNote(model),
   };
 }

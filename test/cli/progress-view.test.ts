@@ -30,14 +30,14 @@ function view(stage: StageName, done: number, total: number): ExperimentView {
 describe('progress line', () => {
   it('shows the stage by its place in the chain, a bar, counts and recent values', () => {
     const line = progressLine(view('gan', 250, 1000), undefined);
-    assert.match(line, /^\[4\/7 gan\]/);
+    assert.match(line, /^\[4\/8 gan\]/);
     assert.match(line, /██████░{18}/);
     assert.match(line, /250\/1000 iterations/);
     assert.match(line, /msePG 0\.250/);
   });
 
   it('the last stage is 7/7 even after every stage finished', () => {
-    assert.match(progressLine(view('report', 0, 0), undefined), /^\[7\/7 report\] running/);
+    assert.match(progressLine(view('report', 0, 0), undefined), /^\[8\/8 report\] running/);
   });
 
   it('estimates the time left from the rate it observed', () => {

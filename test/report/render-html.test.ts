@@ -150,6 +150,7 @@ describe('renderMetricsJson', () => {
       'codeVersion',
       'createdAt',
       'backend',
+      'defenseModule',
       'accuracy',
       'fit',
       'detection',
@@ -161,6 +162,7 @@ describe('renderMetricsJson', () => {
       correct: 415,
       total: 528,
     });
+    assert.equal(metrics.defenseModule, 'sfe-pg');
     assert.equal(metrics.detection.auroc, model.detection.auroc);
     assert.deepEqual(metrics.fit.adversarial.defended, {
       accuracy: 2050 / 2112,

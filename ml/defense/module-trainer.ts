@@ -3,7 +3,7 @@ import type { DropoutSeeds } from '../advd/seeded-dropout.js';
 import type { FeatureMap } from '../gan/gan-trainer.js';
 import { Rng, type RngState } from '../rng.js';
 import { restoreAdam, snapshotAdam } from '../training/adam-state.js';
-import { mse } from '../training/losses.js';
+import { crossEntropy, endsInSoftmax, mse } from '../training/losses.js';
 import { initializeDenseLayers } from '../training/seeded-init.js';
 import { useFastWasmTransposedMatMul } from '../training/wasm-matmul.js';
 import { yieldToEventLoop } from '../training/yield.js';
@@ -40,17 +40,6 @@ export interface ModuleTrainingState {
   history: EpochRecord[];
   /** `module/<weight>` and `opt/<i>`. */
   tensors: Record<string, tf.Tensor>;
-}
-
-// Keras clips probabilities by its backend epsilon before taking logs.
-const EPSILON = 1e-7;
-
-/** Whether the head ends in a softmax (its outputs are probabilities) or gives logits. */
-function endsInSoftmax(head: tf.LayersModel): boolean {
-  const last = head.layers.at(-1);
-  if (!last) return false;
-  const config = last.getConfig();
-  return last.getClassName() === 'Softmax' || config['activation'] === 'softmax';
 }
 
 /**
@@ -118,15 +107,6 @@ export class ModuleTrainer {
     return (features) => tf.tidy(() => this.module.predict(features) as tf.Tensor2D);
   }
 
-  private crossEntropy(outputs: tf.Tensor2D, labels: tf.Tensor1D): tf.Scalar {
-    const width = outputs.shape[1];
-    const oneHot = tf.oneHot(labels, width);
-    const logProbabilities = this.probabilities
-      ? tf.log(tf.clipByValue(outputs, EPSILON, 1 - EPSILON))
-      : tf.logSoftmax(outputs);
-    return tf.neg(tf.mean(tf.sum(tf.mul(oneHot, logProbabilities), 1))) as tf.Scalar;
-  }
-
   /** One epoch over the current phase's features, in a fresh seeded order. */
   async trainEpoch(): Promise<EpochRecord> {
     const phase = this.epochCount < this.options.benignEpochs ? 'benign' : 'adversarial';
@@ -147,7 +127,9 @@ export class ModuleTrainer {
         const { grads } = tf.variableGrads(() => {
           const out = this.module.apply(x, { training: true }) as tf.Tensor2D;
           const fit = tf.keep(mse(out, x));
-          const ce = tf.keep(this.crossEntropy(this.head.apply(out) as tf.Tensor2D, y));
+          const ce = tf.keep(
+            crossEntropy(this.head.apply(out) as tf.Tensor2D, y, this.probabilities),
+          );
           const loss = tf.keep(
             tf.add(
               tf.mul(fit, this.options.mseWeight),

@@ -8,7 +8,7 @@ import { runFeaturesStage } from '../pipeline/stages/features-stage.js';
 import { runGanStage } from '../pipeline/stages/gan-stage.js';
 import { runReportStage } from '../pipeline/stages/report-stage.js';
 import { runTargetModelStage } from '../pipeline/stages/target-model-stage.js';
-import type { StageName, StageRef } from '../pipeline/stage-ref.js';
+import { STAGES, type StageName, type StageRef } from '../pipeline/stage-ref.js';
 import { InputError } from '../pipeline/input-error.js';
 
 /** The upstream results a stage needs; the workflow passes every finished one. */
@@ -76,16 +76,8 @@ export function evaluationStage(input: StageActivityInput): Promise<StageRef> {
 
 export function reportStage(input: StageActivityInput): Promise<StageRef> {
   return runStageActivity(input, ({ ctx, config, input }) => {
-    const stages = need(
-      input,
-      'dataset',
-      'targetModel',
-      'features',
-      'gan',
-      'defense',
-      'advd',
-      'evaluation',
-    );
+    // Every stage before the report feeds it.
+    const stages = need(input, ...(STAGES.slice(0, -1) as Exclude<StageName, 'report'>[]));
     const backend =
       typeof stages.gan.summary.backend === 'string' ? stages.gan.summary.backend : 'unknown';
     return runReportStage(

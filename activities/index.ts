@@ -2,6 +2,7 @@ export { describeWorker, type WorkerInfo } from './worker-info.js';
 export {
   advdStage,
   datasetStage,
+  defenseStage,
   evaluationStage,
   featuresStage,
   ganStage,

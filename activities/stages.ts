@@ -1,6 +1,7 @@
 import type { StageActivityInput } from './stage-input.js';
 import { runStageActivity } from './stage-activity.js';
 import { runAdvdStage } from '../pipeline/stages/advd-stage.js';
+import { runDefenseStage } from '../pipeline/stages/defense-stage.js';
 import { runDatasetStage } from '../pipeline/stages/dataset-stage.js';
 import { runEvaluationStage } from '../pipeline/stages/evaluation-stage.js';
 import { runFeaturesStage } from '../pipeline/stages/features-stage.js';
@@ -45,6 +46,17 @@ export function ganStage(input: StageActivityInput): Promise<StageRef> {
   );
 }
 
+export function defenseStage(input: StageActivityInput): Promise<StageRef> {
+  return runStageActivity(input, ({ ctx, config, input }) =>
+    runDefenseStage(
+      ctx,
+      config,
+      need(input, 'dataset', 'targetModel', 'features', 'gan'),
+      input.force,
+    ),
+  );
+}
+
 export function advdStage(input: StageActivityInput): Promise<StageRef> {
   return runStageActivity(input, ({ ctx, config, input }) =>
     runAdvdStage(ctx, config, need(input, 'dataset', 'features', 'gan'), input.force),
@@ -56,7 +68,7 @@ export function evaluationStage(input: StageActivityInput): Promise<StageRef> {
     runEvaluationStage(
       ctx,
       config,
-      need(input, 'dataset', 'targetModel', 'features', 'gan', 'advd'),
+      need(input, 'dataset', 'targetModel', 'features', 'gan', 'defense', 'advd'),
       input.force,
     ),
   );
@@ -64,7 +76,8 @@ export function evaluationStage(input: StageActivityInput): Promise<StageRef> {
 
 export function reportStage(input: StageActivityInput): Promise<StageRef> {
   return runStageActivity(input, ({ ctx, config, input }) => {
-    const stages = need(input, 'dataset', 'targetModel', 'features', 'gan', 'advd', 'evaluation');
+    // Every stage before the report feeds it.
+    const stages = need(input, ...(STAGES.slice(0, -1) as Exclude<StageName, 'report'>[]));
     const backend =
       typeof stages.gan.summary.backend === 'string' ? stages.gan.summary.backend : 'unknown';
     return runReportStage(

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { advdSchema } from './advd-schema.js';
 import { dataSchema } from './data-schema.js';
+import { defenseSchema } from './defense-schema.js';
 import { evaluationSchema } from './evaluation-schema.js';
 import { ganSchema } from './gan-schema.js';
 import {
@@ -26,6 +27,7 @@ const experimentObject = z.strictObject({
   targetModel: targetModelSchema.prefault({}),
   featureExtraction: featureExtractionSchema.prefault({}),
   gan: ganSchema.prefault({}),
+  defense: defenseSchema.prefault({}),
   advd: advdSchema.prefault({}),
   evaluation: evaluationSchema.prefault({}),
   backend: backendSchema,
@@ -76,7 +78,7 @@ type SmallCnnTraining = z.output<typeof smallCnnTrainingSchema>;
 /** A resolved config: every default filled in, every stage seed set. */
 export type ExperimentConfig = Omit<
   ExperimentObject,
-  'data' | 'split' | 'targetModel' | 'gan' | 'advd'
+  'data' | 'split' | 'targetModel' | 'gan' | 'defense' | 'advd'
 > & {
   data: SeededData<ExperimentObject['data']>;
   split: Seeded<ExperimentObject['split']>;
@@ -85,6 +87,7 @@ export type ExperimentConfig = Omit<
     training?: Seeded<SmallCnnTraining>;
   };
   gan: Seeded<ExperimentObject['gan']>;
+  defense: Seeded<ExperimentObject['defense']>;
   advd: Seeded<ExperimentObject['advd']>;
 };
 
@@ -110,6 +113,7 @@ function resolveSeeds(config: ExperimentObject): ExperimentConfig {
         ? { ...model, training: seeded(training ?? smallCnnTrainingSchema.parse({})) }
         : model,
     gan: seeded(config.gan),
+    defense: seeded(config.defense),
     advd: seeded(config.advd),
   };
 }

@@ -6,6 +6,7 @@ export const STAGES = [
   'targetModel',
   'features',
   'gan',
+  'defense',
   'advd',
   'evaluation',
   'report',

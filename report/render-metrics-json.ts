@@ -32,6 +32,7 @@ export function renderMetricsJson(input: ReportModelInput): string {
     codeVersion: e.codeVersion,
     createdAt: e.createdAt,
     backend: e.backend,
+    defenseModule: model.defenseModule,
     accuracy: {
       adversarial: split(model.accuracy.adversarial),
       benign: split(model.accuracy.benign),

@@ -1,3 +1,4 @@
+import { DEFENSE_MODULES } from '../ml/defense/defense-options.js';
 import * as z from 'zod';
 
 /**
@@ -205,6 +206,8 @@ export const reportModelSchema = z
        */
       classes: z.strictObject({ model: z.number().int().positive(), imagenetA: count }).optional(),
     }),
+    /** The module in front of the head for the defended figures (config `defense.module`). */
+    defenseModule: z.enum(DEFENSE_MODULES).default('sfe-pg'),
     /**
      * The same comparison (1000-way) on the training images the GAN and AdvD learned from: far
      * above the test figures, it shows a defense that fits its data rather than generalises.

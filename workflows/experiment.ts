@@ -39,6 +39,7 @@ const STAGE_QUEUE: Record<StageName, 'cpu' | 'gpu'> = {
   targetModel: 'gpu',
   features: 'gpu',
   gan: 'gpu',
+  defense: 'gpu',
   advd: 'gpu',
   evaluation: 'gpu',
   report: 'cpu',
@@ -50,6 +51,7 @@ export const STAGE_ACTIVITY: Record<StageName, keyof typeof activities> = {
   targetModel: 'targetModelStage',
   features: 'featuresStage',
   gan: 'ganStage',
+  defense: 'defenseStage',
   advd: 'advdStage',
   evaluation: 'evaluationStage',
   report: 'reportStage',
@@ -90,7 +92,8 @@ function describeFailure(err: unknown): string {
 }
 
 /**
- * One experiment: dataset → target model → features → SFE GAN → AdvD → evaluation → report
+ * One experiment: dataset → target model → features → SFE GAN → defense module → AdvD →
+ * evaluation → report
  * (SPEC §2). Every stage is content-addressed, so a rerun or a resumed experiment only computes
  * what is missing; CPU stages and GPU stages go to their own task queues.
  */

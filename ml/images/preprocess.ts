@@ -1,7 +1,7 @@
 import type { Preprocessing } from './image-options.js';
 
-const IMAGENET_MEAN = [0.485, 0.456, 0.406] as const;
-const IMAGENET_STD = [0.229, 0.224, 0.225] as const;
+export const IMAGENET_MEAN = [0.485, 0.456, 0.406] as const;
+export const IMAGENET_STD = [0.229, 0.224, 0.225] as const;
 
 /** Writes preprocessed RGB pixels into `out` at `offset` (one image of a batch buffer). */
 export function preprocessInto(

@@ -16,3 +16,25 @@ export function bceToConstant(p: tf.Tensor, label: 0 | 1): tf.Scalar {
 export function mse(a: tf.Tensor, b: tf.Tensor): tf.Scalar {
   return tf.tidy(() => tf.mean(tf.squaredDifference(a, b)) as tf.Scalar);
 }
+
+/** Whether a model ends in a softmax (its outputs are probabilities) or gives logits. */
+export function endsInSoftmax(model: tf.LayersModel): boolean {
+  const last = model.layers.at(-1);
+  if (!last) return false;
+  return last.getClassName() === 'Softmax' || last.getConfig()['activation'] === 'softmax';
+}
+
+/** Mean cross-entropy of [n, k] outputs (probabilities or logits) against label indices. */
+export function crossEntropy(
+  outputs: tf.Tensor2D,
+  labels: tf.Tensor1D,
+  probabilities: boolean,
+): tf.Scalar {
+  return tf.tidy(() => {
+    const oneHot = tf.oneHot(labels, outputs.shape[1]);
+    const logProbabilities = probabilities
+      ? tf.log(tf.clipByValue(outputs, EPSILON, 1 - EPSILON))
+      : tf.logSoftmax(outputs);
+    return tf.neg(tf.mean(tf.sum(tf.mul(oneHot, logProbabilities), 1))) as tf.Scalar;
+  });
+}

@@ -29,9 +29,12 @@ import { InputError } from '../input-error.js';
 import type { StageContext } from '../stage-context.js';
 import type { StageRef } from '../stage-ref.js';
 import { loadDetector } from './advd-stage.js';
+import { loadDefense } from './defense-stage.js';
 import { readDatasetManifest } from './dataset-stage.js';
+import type { FeatureMap } from '../../ml/gan/gan-trainer.js';
 import { loadGenerators, type TrainedGenerators } from './gan-stage.js';
 import { imagePipelineOf } from '../model-image-pipeline.js';
+import { labelsOf } from '../target-labels.js';
 import { loadTargetModel, type TargetModel } from './target-model-stage.js';
 
 export const EVALUATION_PART = 'evaluation.json';
@@ -73,7 +76,7 @@ export interface ImageOutcome {
   defended: boolean;
 }
 
-type Inputs = Record<'dataset' | 'targetModel' | 'features' | 'gan' | 'advd', StageRef>;
+type Inputs = Record<'dataset' | 'targetModel' | 'features' | 'gan' | 'defense' | 'advd', StageRef>;
 
 interface Scored {
   imageIds: string[];
@@ -102,16 +105,6 @@ function mapBatches(x: tf.Tensor2D, fn: (batch: tf.Tensor2D) => tf.Tensor2D): Fl
   return all;
 }
 
-function labelsOf(entries: readonly ManifestEntry[], target: TargetModel): Int32Array {
-  const position = new Map(target.classes.map((c, i) => [c.wnid, i]));
-  return Int32Array.from(entries, (e) => {
-    const label = position.get(e.wnid);
-    if (label === undefined)
-      throw new InputError(`class ${e.wnid} of ${e.uri} is not among the target model's classes`);
-    return label;
-  });
-}
-
 /** The head's scores over the model's own classes: TF Hub-style outputs lead with a background class. */
 function dropOffset(
   scores: Float32Array,
@@ -133,6 +126,7 @@ function score(
   target: TargetModel,
   head: tf.LayersModel,
   gans: TrainedGenerators,
+  defense: FeatureMap,
   detector: (pg: tf.Tensor2D, ng: tf.Tensor2D) => tf.Tensor1D,
   offset: number,
 ): Scored {
@@ -151,7 +145,7 @@ function score(
   const features = gatherFeatures(table, kept.rows);
   try {
     const after = dropOffset(
-      mapBatches(features, (f) => head.predict(gans.pg(f)) as tf.Tensor2D),
+      mapBatches(features, (f) => head.predict(defense(f)) as tf.Tensor2D),
       table.classes,
       offset,
       classes,
@@ -308,7 +302,7 @@ function classLabel(target: TargetModel, wnid: string, imagenet: boolean): strin
 async function gradcamParts(
   candidates: readonly GradcamExample[],
   target: TargetModel,
-  gans: TrainedGenerators,
+  defense: FeatureMap,
   config: ExperimentConfig,
 ): Promise<{ parts: ArtifactPart[]; index: Evaluation['gradcam'] }> {
   const count = config.evaluation.gradcam.count;
@@ -331,7 +325,7 @@ async function gradcamParts(
     // Stage activities run one at a time per GPU worker, so switching backends is safe here.
     const [before, after] = await withConvGradientBackend(async () => [
       gradCam(camModel, images),
-      gradCam(camModel, images, { defense: gans.pg }),
+      gradCam(camModel, images, { defense }),
     ]);
     const parts: ArtifactPart[] = [];
     const index: Evaluation['gradcam'] = [];
@@ -419,6 +413,7 @@ export function runEvaluationStage(
       const table = await readFeatureTable(ctx.store, inputs.features);
       const target = await loadTargetModel(ctx.store, inputs.targetModel);
       const gans = await loadGenerators(ctx.store, inputs.gan);
+      const defense = await loadDefense(ctx.store, inputs.defense, gans.pg);
       const detector = await loadDetector(ctx.store, inputs.advd);
       const head = splitModel(target.model, config.targetModel.featureLayer).head;
       const offset = config.targetModel.head.labelOffset;
@@ -427,7 +422,7 @@ export function runEvaluationStage(
           manifest.entries.filter((e) => e.role === role && e.split === split);
         const test = (role: ManifestEntry['role']) => of(role, 'test');
         const run = (role: ManifestEntry['role'], split: ManifestEntry['split'] = 'test') =>
-          score(table, of(role, split), target, head, gans, detector.score, offset);
+          score(table, of(role, split), target, head, gans, defense.map, detector.score, offset);
         const adversarial = run('adversarial');
         const benign = run('benign');
         if (adversarial.labels.length === 0 || benign.labels.length === 0) {
@@ -461,7 +456,7 @@ export function runEvaluationStage(
           },
           classes,
         );
-        const cams = await gradcamParts(candidates, target, gans, config);
+        const cams = await gradcamParts(candidates, target, defense.map, config);
         ctx.progress({ unit: 'evaluation steps', done: 2, total: 2 });
         const evaluation: Evaluation = {
           ...metrics,
@@ -479,6 +474,7 @@ export function runEvaluationStage(
           evaluation.headline,
         );
       } finally {
+        defense.dispose();
         gans.dispose();
         detector.dispose();
         target.model.dispose();

@@ -168,19 +168,44 @@ export interface TrainedGenerators {
   dispose(): void;
 }
 
-/** PG and NG of a finished GAN stage, in inference mode. */
-export async function loadGenerators(
+async function restoreGenerators(
   store: ArtifactStore,
   ref: StageRef,
-): Promise<TrainedGenerators> {
+  roles: readonly GeneratorRole[],
+): Promise<{ history: LossHistory; models: tf.Sequential[] }> {
   const { json, tensors } = await loadStateArtifact(store, ref.key);
   const { dim, options, history } = json as GanArtifactJson;
-  const models = ROLES.map((role) => {
+  const models = roles.map((role) => {
     const model = buildGenerator(dim, options);
     model.setWeights(model.weights.map((w) => tensors[`${role}/${w.originalName}`]!));
     return model;
   });
   tf.dispose(Object.values(tensors));
+  return { history, models };
+}
+
+/** The trained PG as a model of its own (the caller owns it), to fine-tune it. */
+export async function loadPgModel(store: ArtifactStore, ref: StageRef): Promise<tf.Sequential> {
+  return (await restoreGenerators(store, ref, ['pg'])).models[0]!;
+}
+
+/** The generator options of a finished GAN stage: what rebuilds a fine-tuned PG. */
+export async function loadGanOptions(store: ArtifactStore, ref: StageRef): Promise<GanOptions> {
+  return (await readGanJson(store, ref)).options;
+}
+
+async function readGanJson(store: ArtifactStore, ref: StageRef): Promise<GanArtifactJson> {
+  const { json, tensors } = await loadStateArtifact(store, ref.key);
+  tf.dispose(Object.values(tensors));
+  return json as GanArtifactJson;
+}
+
+/** PG and NG of a finished GAN stage, in inference mode. */
+export async function loadGenerators(
+  store: ArtifactStore,
+  ref: StageRef,
+): Promise<TrainedGenerators> {
+  const { history, models } = await restoreGenerators(store, ref, ROLES);
   const asMap =
     (model: tf.Sequential): FeatureMap =>
     (x) =>
@@ -195,7 +220,5 @@ export async function loadGenerators(
 
 /** The per-iteration losses of a finished GAN stage, without building its models. */
 export async function loadGanHistory(store: ArtifactStore, ref: StageRef): Promise<LossHistory> {
-  const { json, tensors } = await loadStateArtifact(store, ref.key);
-  tf.dispose(Object.values(tensors));
-  return (json as GanArtifactJson).history;
+  return (await readGanJson(store, ref)).history;
 }

@@ -35,7 +35,10 @@ export interface ReportStageInput {
   experimentId: string;
   configHash: string;
   backend: string;
-  stages: Record<'dataset' | 'targetModel' | 'features' | 'gan' | 'advd' | 'evaluation', StageRef>;
+  stages: Record<
+    'dataset' | 'targetModel' | 'features' | 'gan' | 'defense' | 'advd' | 'evaluation',
+    StageRef
+  >;
   /** Every stage that ran before this one, in the workflow's order: the report's stage table. */
   upstream: StageRef[];
 }
@@ -162,6 +165,7 @@ export async function runReportStage(
         config: JSON.parse(JSON.stringify(config)) as ReportModelInput['config'],
         data: await dataSummary(store, input.stages.dataset, config),
         accuracy: evaluation.accuracy,
+        defenseModule: config.defense.module,
         ...(evaluation.fit ? { fit: evaluation.fit } : {}),
         detection: evaluation.detection,
         ...(evaluation.imagenetO ? { imagenetO: evaluation.imagenetO } : {}),

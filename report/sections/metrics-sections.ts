@@ -5,6 +5,13 @@ import { htmlTable, type HtmlCell, type PageSection } from '../html-page.js';
 import type { AccuracyCell, DefenseComparison, ReportModel } from '../report-model.js';
 import { rocChart } from '../svg-charts.js';
 
+const DEFENSE_MODULE_NAMES: Record<ReportModel['defenseModule'], string> = {
+  'sfe-pg': 'PG (the SFE GAN)',
+  'sfe-pg-finetuned': 'PG fine-tuned through the head',
+  autoencoder: 'autoencoder trained through the head',
+  'one-layer': 'one-layer module trained through the head',
+};
+
 /**
  * Undefended vs defended accuracy on each test split, each with its count and 95% Wilson
  * interval, and the exact McNemar test on the same images: with 32 test images "0% → 0%" is
@@ -54,7 +61,7 @@ export function headlineSection(model: ReportModel): PageSection {
         rows,
         'headline',
       ) +
-      '<p class="muted">Undefended: argmax head(f(x)). Defended: argmax head(PG(f(x))). ' +
+      `<p class="muted">Undefended: argmax head(f(x)). Defended: argmax head(M(f(x))), M = ${escapeXml(DEFENSE_MODULE_NAMES[model.defenseModule])}. ` +
       'Brackets: 95% Wilson interval. Paired test: exact McNemar on the same images, b right ' +
       'only undefended, c right only defended, two-sided p.</p>' +
       fitNote(model),

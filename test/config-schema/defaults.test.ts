@@ -67,6 +67,20 @@ describe('experiment config defaults (SPEC §2)', () => {
     });
   });
 
+  it('defense: the SFE PG; module training per the follow-up work (Adam 1e-4, batch 64, 5+10 epochs)', () => {
+    assert.deepEqual(config.defense, {
+      module: 'sfe-pg',
+      benignEpochs: 5,
+      adversarialEpochs: 10,
+      lr: 1e-4,
+      batchSize: 64,
+      mseWeight: 1,
+      crossEntropyWeight: 1,
+      checkpointEvery: 1,
+      seed: 0,
+    });
+  });
+
   it('AdvD: 512→256→128→64, dropout 0.5/0.5/0.5/0.25, SGD 1e-4 Nesterov 0.9, 25 epochs', () => {
     assert.deepEqual(config.advd, {
       layers: [512, 256, 128, 64],

@@ -58,14 +58,13 @@ describe('experiment workflow end to end (dev server, versitygw, worker processe
     await d?.close();
   });
 
-  it('runs a tiny experiment through all seven stages and writes the report', async () => {
+  it('runs a tiny experiment through all eight stages and writes the report', async () => {
     first = await (await launch(d, d.config('e2e-first', 'first'))).result();
     assert.deepEqual(
       first.stages.map((s) => [s.stage, s.cached]),
-      ['dataset', 'targetModel', 'features', 'gan', 'advd', 'evaluation', 'report'].map((s) => [
-        s,
-        false,
-      ]),
+      ['dataset', 'targetModel', 'features', 'gan', 'defense', 'advd', 'evaluation', 'report'].map(
+        (s) => [s, false],
+      ),
     );
     const s = await store(d, 'first');
     const report = await readManifest(s, first.reportKey!);

@@ -237,6 +237,7 @@ describe('renderMetricsJson', () => {
       'codeVersion',
       'createdAt',
       'backend',
+      'defenseModule',
       'accuracy',
       'fit',
       'detection',
@@ -254,6 +255,7 @@ describe('renderMetricsJson', () => {
     assert.equal(mcnemar.b, 15);
     assert.equal(mcnemar.c, 6);
     assert.ok(Math.abs(mcnemar.pValue - 0.0783538818359375) < 1e-12, mcnemar.pValue);
+    assert.equal(metrics.defenseModule, 'sfe-pg');
     assert.equal(metrics.detection.auroc, model.detection.auroc);
     assert.equal(metrics.fit.adversarial.defended.correct, 2050);
     assert.equal(metrics.fit.adversarial.defended.total, 2112);

@@ -144,6 +144,7 @@ export async function runReportStage(
         data: await dataSummary(store, input.stages.dataset),
         accuracy: evaluation.accuracy,
         ...(evaluation.fit ? { fit: evaluation.fit } : {}),
+        ...(evaluation.probe ? { probe: evaluation.probe } : {}),
         detection: evaluation.detection,
         ...(evaluation.imagenetO ? { imagenetO: evaluation.imagenetO } : {}),
         training: {

@@ -46,6 +46,13 @@ export function buildSmallCnnParts(options: SmallCnnOptions): SmallCnn {
   let seed = options.seed;
   const kernelInitializer = (): ReturnType<typeof tf.initializers.heNormal> =>
     tf.initializers.heNormal({ seed: seed++ });
+  const softmax = (name: string) =>
+    tf.layers.dense({
+      units: options.numClasses,
+      activation: 'softmax',
+      kernelInitializer: tf.initializers.glorotUniform({ seed: seed++ }),
+      name,
+    });
 
   const input = tf.input({ shape: [size, size, 3], name: 'input' });
   const shapeLayers: tf.layers.Layer[] = [];
@@ -81,16 +88,9 @@ export function buildSmallCnnParts(options: SmallCnnOptions): SmallCnn {
   });
   let shapeClassifier: tf.LayersModel | undefined;
   if (colourFilters > 0) {
-    const shapeOut = tf.layers
-      .dense({
-        units: options.numClasses,
-        activation: 'softmax',
-        kernelInitializer: tf.initializers.glorotUniform({ seed: seed++ }),
-        name: 'shape_predictions',
-      })
-      .apply(
-        tf.layers.globalAveragePooling2d({ name: 'shape_pool' }).apply(x),
-      ) as tf.SymbolicTensor;
+    const shapeOut = softmax('shape_predictions').apply(
+      tf.layers.globalAveragePooling2d({ name: 'shape_pool' }).apply(x),
+    ) as tf.SymbolicTensor;
     shapeClassifier = tf.model({ inputs: input, outputs: shapeOut, name: 'small_cnn_shape' });
     const factor = 2 ** (filters.length - 1);
     const colour = tf.layers
@@ -111,14 +111,7 @@ export function buildSmallCnnParts(options: SmallCnnOptions): SmallCnn {
       .apply([x, colour]) as tf.SymbolicTensor;
   }
   x = tf.layers.globalAveragePooling2d({ name: 'avg_pool' }).apply(x) as tf.SymbolicTensor;
-  const output = tf.layers
-    .dense({
-      units: options.numClasses,
-      activation: 'softmax',
-      kernelInitializer: tf.initializers.glorotUniform({ seed: seed++ }),
-      name: 'predictions',
-    })
-    .apply(x) as tf.SymbolicTensor;
+  const output = softmax('predictions').apply(x) as tf.SymbolicTensor;
   const model = tf.model({ inputs: input, outputs: output, name: 'small_cnn' });
   return { model, ...(shapeClassifier ? { shapeClassifier } : {}), shapeLayers };
 }

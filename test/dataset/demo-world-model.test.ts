@@ -27,7 +27,7 @@ async function loadImages(world: DemoWorld, files: string[]): Promise<tf.Tensor4
 /**
  * The premise SFE rests on, checked on a small demo world: the target model's head follows the
  * background cue on adversarial images, while its features still hold the object (a linear
- * probe reads it back). Sizes: a quarter of configs/demo.yaml's.
+ * probe reads it back). Sizes: far below configs/demo.yaml's, to run in a few minutes on the cpu backend.
  */
 describe('demo world target model (shape in the features, cue in the head)', function () {
   this.timeout(600_000);
@@ -35,11 +35,11 @@ describe('demo world target model (shape in the features, cue in the head)', fun
 
   it('head follows the cue on adversarial images while a linear probe reads the shape', async () => {
     await selectBackend('cpu', () => {});
-    const classes = 4;
+    const classes = 3;
     const world = await generateDemoWorld(path.join(dir(), 'w'), {
       seed: 11,
       classes,
-      imagesPerClass: 40,
+      imagesPerClass: 24,
       imageSize: 32,
       cueAgreement: 0.9,
     });
@@ -47,12 +47,12 @@ describe('demo world target model (shape in the features, cue in the head)', fun
     const benign = world.images.filter((i) => i.role === 'benign');
     const adversarial = world.images.filter((i) => i.role === 'adversarial');
     const training: SmallCnnTraining = {
-      filters: [8, 16, 32],
-      epochs: 8,
+      filters: [4, 8, 16],
+      epochs: 6,
       batchSize: 16,
       lr: 0.003,
       seed: 11,
-      colourPath: { filters: 8, shapeEpochs: 14 },
+      colourPath: { filters: 8, shapeEpochs: 10 },
     };
     const images = await loadImages(
       world,
@@ -96,7 +96,7 @@ describe('demo world target model (shape in the features, cue in the head)', fun
     const report = `head = cue ${headFollowsCue}, head = shape ${headReadsShape}, probe = shape ${probe.accuracy}`;
     console.log(`      ${report}`);
     assert.ok(headFollowsCue > 0.5, `the head should follow the cue: ${report}`);
-    assert.ok(headReadsShape < 0.35, `the head should mostly miss the shape: ${report}`);
+    assert.ok(headReadsShape < 0.45, `the head should mostly miss the shape: ${report}`);
     assert.ok(probe.accuracy > 0.6, `the features should hold the shape: ${report}`);
     assert.ok(probe.accuracy > headReadsShape + 0.3, report);
   });

@@ -15,3 +15,4 @@ export {
   recordSweepTrial,
   writeSweepReport,
 } from './sweep-activities.js';
+export { writeComparison } from './compare-activities.js';

@@ -21,6 +21,13 @@ export const smallCnnTrainingSchema = z.strictObject({
   epochs: positiveInt.default(10),
   batchSize: positiveInt.default(32),
   lr: positiveNumber.default(1e-3),
+  /**
+   * A target model whose features hold the object while its head follows the cue: conv blocks
+   * that see the image in grey are trained first, alone, for `shapeEpochs` (with random flips and
+   * quarter turns), then frozen; a colour path of `filters` 1×1 filters and the head then train
+   * on the benign images for `epochs`. Absent: one plain CNN trained end to end.
+   */
+  colourPath: z.strictObject({ filters: positiveInt, shapeEpochs: positiveInt }).optional(),
   /** Defaults to the experiment's `seed`. */
   seed: seedSchema.optional(),
 });

@@ -45,6 +45,15 @@ export function renderMetricsJson(input: ReportModelInput): string {
             benign: comparison(model.fit.benign),
           },
         }),
+    ...(model.probe === undefined
+      ? {}
+      : {
+          probe: {
+            trainImages: model.probe.trainImages,
+            adversarial: cell(model.probe.adversarial),
+            benign: cell(model.probe.benign),
+          },
+        }),
     detection: {
       threshold: d.threshold,
       accuracy: d.accuracy,

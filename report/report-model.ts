@@ -213,6 +213,18 @@ export const reportModelSchema = z
      * above the test figures, it shows a defense that fits its data rather than generalises.
      */
     fit: z.strictObject({ adversarial: defenseComparison, benign: defenseComparison }).optional(),
+    /**
+     * A linear probe of the true class (the object) from the target model's features, fit on
+     * the training split's benign and adversarial features: where it reads the class that the
+     * head misses, the features carry what a defense in feature space could recover.
+     */
+    probe: z
+      .strictObject({
+        trainImages: z.number().int().positive(),
+        adversarial: accuracyCellSchema,
+        benign: accuracyCellSchema,
+      })
+      .optional(),
     detection: detectionSchema,
     imagenetO: imagenetOSchema.optional(),
     training: z.strictObject({

@@ -1,5 +1,6 @@
 import type { Command } from '../command.js';
 import { cancel } from './cancel.js';
+import { compare } from './compare.js';
 import { configShow } from './config-show.js';
 import { configValidate } from './config-validate.js';
 import { dataFetch } from './data-fetch.js';
@@ -23,6 +24,7 @@ import { worker } from './worker.js';
 /** Every `sfe` command, one module each, in the order `sfe --help` lists them. */
 export const COMMANDS: readonly Command[] = [
   run,
+  compare,
   status,
   watch,
   list,

@@ -7,6 +7,8 @@ export interface ClassifierTrainingOptions {
   batchSize: number;
   learningRate: number;
   seed: number;
+  /** Applied to each epoch's shuffled images (label-preserving augmentation), drawing from `rng`. */
+  augment?: (images: tf.Tensor4D, rng: Rng) => tf.Tensor4D;
   onEpoch?: (epoch: number, loss: number, accuracy: number) => void;
 }
 
@@ -38,7 +40,10 @@ export async function trainClassifier(
   try {
     for (let epoch = 0; epoch < options.epochs; epoch++) {
       const order = tf.tensor1d(rng.permutation(labels.length), 'int32');
-      const [x, y] = [tf.gather(images, order), tf.gather(oneHot, order)];
+      const shuffled = tf.gather(images, order);
+      const x = options.augment ? tf.tidy(() => options.augment!(shuffled, rng)) : shuffled;
+      const y = tf.gather(oneHot, order);
+      if (x !== shuffled) shuffled.dispose();
       const result = await model.fit(x, y, {
         epochs: 1,
         batchSize: options.batchSize,

@@ -16,6 +16,7 @@ import { loadImageBatch } from '../../ml/images/load-image-batch.js';
 import { createSourceReader } from '../../ml/images/read-source.js';
 import { top1Hits } from '../../ml/metrics/accuracy.js';
 import { discordantPairs } from '../../ml/metrics/statistics.js';
+import { fitLinearProbe, probeAccuracy } from '../../ml/metrics/linear-probe.js';
 import { averagePrecision } from '../../ml/metrics/average-precision.js';
 import { detectionAccuracy } from '../../ml/metrics/detection-accuracy.js';
 import { auroc, fprAtTpr, rocCurve, tprAtFpr } from '../../ml/metrics/roc.js';
@@ -47,6 +48,8 @@ export interface Evaluation {
   accuracy: ReportModelInput['accuracy'];
   /** Absent in artifacts written before it was added. */
   fit?: ReportModelInput['fit'];
+  /** Absent in artifacts written before it was added. */
+  probe?: ReportModelInput['probe'];
   detection: ReportModelInput['detection'];
   imagenetO?: ReportModelInput['imagenetO'];
   gradcam: {
@@ -195,6 +198,47 @@ function outcomesOf(s: Scored, classes: number): ImageOutcome[] {
     undefended: before[i]!,
     defended: after[i]!,
   }));
+}
+
+/** The linear probe of the report: fit on every training feature, scored on each test role. */
+function classProbe(
+  table: FeatureTable,
+  entries: readonly ManifestEntry[],
+  target: TargetModel,
+): ReportModelInput['probe'] {
+  const matrix = (role: ManifestEntry['role'] | null, split: ManifestEntry['split']) => {
+    const kept = rowsOf(
+      table,
+      entries.filter(
+        (e) =>
+          (role === null ? e.role === 'benign' || e.role === 'adversarial' : e.role === role) &&
+          e.split === split,
+      ),
+    );
+    const data = new Float32Array(kept.rows.length * table.featureDim);
+    kept.rows.forEach((row, i) =>
+      data.set(
+        table.features.subarray(row * table.featureDim, (row + 1) * table.featureDim),
+        i * table.featureDim,
+      ),
+    );
+    return {
+      x: { data, rows: kept.rows.length, dim: table.featureDim },
+      labels: labelsOf(kept.entries, target),
+    };
+  };
+  const train = matrix(null, 'train');
+  const probe = fitLinearProbe(train.x, train.labels, target.classes.length);
+  const scoreOn = (role: ManifestEntry['role']) => {
+    const test = matrix(role, 'test');
+    const { correct, total } = probeAccuracy(probe, test.x, test.labels);
+    return { correct, total };
+  };
+  return {
+    trainImages: train.x.rows,
+    adversarial: scoreOn('adversarial'),
+    benign: scoreOn('benign'),
+  };
 }
 
 function concat(a: Float32Array, b: Float32Array): Float32Array {
@@ -444,6 +488,7 @@ export function runEvaluationStage(
             adversarial: accuracyOf(run('adversarial', 'train'), classes, subset).all1000,
             benign: accuracyOf(run('benign', 'train'), classes, subset).all1000,
           },
+          probe: classProbe(table, manifest.entries, target),
           detection: detectionOf(adversarial, benign, config),
         };
         if (config.evaluation.imagenetO.enabled) {

@@ -167,6 +167,7 @@ export async function runReportStage(
         accuracy: evaluation.accuracy,
         defenseModule: config.defense.module,
         ...(evaluation.fit ? { fit: evaluation.fit } : {}),
+        ...(evaluation.probe ? { probe: evaluation.probe } : {}),
         detection: evaluation.detection,
         ...(evaluation.imagenetO ? { imagenetO: evaluation.imagenetO } : {}),
         training: {

@@ -1,13 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ExperimentConfig } from '../../config-schema/experiment-schema.js';
-import { trainClassifier } from '../../ml/classifier/train-classifier.js';
 import { withConvGradientBackend } from '../../ml/conv-gradient-backend.js';
 import { loadImageBatch } from '../../ml/images/load-image-batch.js';
 import { createSourceReader } from '../../ml/images/read-source.js';
 import { loadLayersModelFromUri, pinModelFiles } from '../../ml/models/load-model.js';
 import { ModelLoadError } from '../../ml/models/model-load-error.js';
 import type { ModelFileDigests } from '../../ml/models/pinned-reader.js';
-import { buildSmallCnn } from '../../ml/models/small-cnn.js';
+import { trainSmallCnn } from '../../ml/models/train-small-cnn.js';
 import { MIN_CLASSES } from '../../dataset/dataset-requirements.js';
 import { loadImagenetClasses } from '../../ml/metrics/imagenet-classes.js';
 import { commitArtifact } from '../../store/artifact-commit.js';
@@ -30,7 +29,7 @@ const LOAD_BATCH = 256;
 
 type ModelConfig = ExperimentConfig['targetModel'];
 
-async function trainSmallCnn(
+async function trainTargetCnn(
   ctx: StageContext,
   config: ExperimentConfig,
   dataset: StageRef,
@@ -68,43 +67,33 @@ async function trainSmallCnn(
     );
   const images = tf.concat(chunks) as tf.Tensor4D;
   tf.dispose(chunks);
-  const cnn = buildSmallCnn({
-    inputSize: model.inputSize,
-    numClasses: classes.length,
-    seed: training.seed,
-    filters: training.filters,
-  });
+  const trained = await trainSmallCnn(
+    images,
+    Int32Array.from(labels),
+    classes.length,
+    { ...training, seed: training.seed ?? config.seed },
+    (unit, done, total, loss, accuracy) =>
+      ctx.progress({ unit, done, total, recent: { loss, accuracy } }),
+  ).finally(() => images.dispose());
+  const { model: cnn, history, shape } = trained;
   try {
-    const history = await trainClassifier(cnn, images, Int32Array.from(labels), {
-      epochs: training.epochs,
-      batchSize: training.batchSize,
-      learningRate: training.lr,
-      seed: training.seed,
-      onEpoch: (epoch, loss, accuracy) =>
-        ctx.progress({
-          unit: 'epochs',
-          done: epoch,
-          total: training.epochs,
-          recent: { loss, accuracy },
-        }),
-    });
     return await commitArtifact(
       ctx.store,
       prefix,
       [
         ...(await layersModelParts(cnn)),
         jsonPart(CLASSES_PART, classes),
-        jsonPart(HISTORY_PART, history),
+        jsonPart(HISTORY_PART, shape ? { ...history, shape } : history),
       ],
       {
         kind: 'small-cnn',
         classes: classes.length,
         trainImages: labels.length,
         trainAccuracy: history.accuracy.at(-1) ?? 0,
+        ...(shape ? { shapePathTrainAccuracy: shape.accuracy.at(-1) ?? 0 } : {}),
       },
     );
   } finally {
-    images.dispose();
     cnn.dispose();
   }
 }
@@ -152,7 +141,7 @@ export function runTargetModelStage(
     (prefix) =>
       small
         ? // Stage activities run one at a time per GPU worker, so switching backends is safe here.
-          withConvGradientBackend(() => trainSmallCnn(ctx, config, dataset, prefix))
+          withConvGradientBackend(() => trainTargetCnn(ctx, config, dataset, prefix))
         : referencePretrained(ctx, config.targetModel, prefix),
   );
 }

@@ -64,7 +64,8 @@ export function headlineSection(model: ReportModel): PageSection {
       `<p class="muted">Undefended: argmax head(f(x)). Defended: argmax head(M(f(x))), M = ${escapeXml(DEFENSE_MODULE_NAMES[model.defenseModule])}. ` +
       'Brackets: 95% Wilson interval. Paired test: exact McNemar on the same images, b right ' +
       'only undefended, c right only defended, two-sided p.</p>' +
-      fitNote(model),
+      fitNote(model) +
+      probeNote(model),
   };
 }
 
@@ -93,6 +94,22 @@ function fitNote(model: ReportModel): string {
     `${escapeXml(pair(fit.adversarial))}, benign ${escapeXml(pair(fit.benign))} ` +
     `(undefended → defended): up to ${largest.toFixed(0)} points above the test figures, so ` +
     'the defense fits its training data rather than generalises.</p>'
+  );
+}
+
+/** What a linear read-out of the features gets, beside what the model's own head gets. */
+function probeNote(model: ReportModel): string {
+  const probe = model.probe;
+  if (probe === undefined) return '';
+  const rate = (c: AccuracyCell) =>
+    `${formatPercent(c.correct / c.total)} (${c.correct}/${c.total})`;
+  return (
+    `<p id="probe">Linear probe of the true class from the features (ridge read-out fit on ` +
+    `${probe.trainImages} training images, benign and adversarial): adversarial test ` +
+    `${escapeXml(rate(probe.adversarial))}, benign test ${escapeXml(rate(probe.benign))}. ` +
+    'Far above the undefended head on the adversarial images, it means the features carry the ' +
+    'object and the head is what is misled; near it, there is little in the features for a ' +
+    'feature-space defense to recover.</p>'
   );
 }
 

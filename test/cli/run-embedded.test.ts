@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import YAML from 'yaml';
 import { STAGES } from '../../pipeline/stage-ref.js';
 import { tinyDemoConfig } from '../fixtures/tiny-demo-config.js';
-import { runSfe, startSfe } from './run-sfe.js';
+import { embeddedEnv, runSfe, startSfe } from './run-sfe.js';
 
 interface RunSummary {
   experimentId: string;
@@ -25,11 +25,7 @@ interface RunSummary {
 describe('sfe run on the embedded defaults (child processes)', function () {
   this.timeout(600_000);
   let dir: string;
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-  };
-  delete env.TEMPORAL_ADDRESS;
+  const env = embeddedEnv();
   const sfe = (...args: string[]) => runSfe(args, { cwd: dir, env });
 
   before(async () => {

@@ -64,3 +64,13 @@ export function runSfe(
 ): Promise<SfeResult> {
   return startSfe(args, options).result;
 }
+
+/** The environment of a user on the embedded defaults: no TEMPORAL_ADDRESS, so `sfe` starts its own dev server. */
+export function embeddedEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  };
+  delete env.TEMPORAL_ADDRESS;
+  return env;
+}

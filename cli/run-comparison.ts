@@ -73,7 +73,9 @@ export async function runComparison(
     const handle = await launchComparison(cluster.client, input);
     const ids = input.runs.map((r) => r.input.experimentId);
     io.err(`[sfe] comparison ${input.compareId}: experiments ${ids.join(' and ')}\n`);
-    const workers = embedded ? await hostEmbeddedWorkers(cluster, config, stderrStatusLine(io)) : undefined;
+    const workers = embedded
+      ? await hostEmbeddedWorkers(cluster, config, stderrStatusLine(io))
+      : undefined;
     let comparison: Comparison;
     try {
       await followComparison(cluster.client, handle, ids, io, workers?.stopped);

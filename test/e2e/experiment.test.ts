@@ -15,6 +15,7 @@ import { configHash, parseConfig } from '../../config-schema/load-config.js';
 import { readManifest } from '../../store/artifact-commit.js';
 import { openStore } from '../../store/open-store.js';
 import type { ExperimentResult } from '../../workflows/experiment-state.js';
+import { STAGES } from '../../pipeline/stage-ref.js';
 import { readDatasetManifest } from '../../pipeline/stages/dataset-stage.js';
 import {
   BLUE_CLASS,
@@ -91,7 +92,7 @@ describe('experiment workflow end to end (dev server, versitygw, worker processe
     const again = await (await launch(d, d.config('e2e-first', 'first'))).result();
     assert.deepEqual(
       again.stages.map((s) => s.cached),
-      [true, true, true, true, true, true, true],
+      STAGES.map(() => true),
     );
     assert.deepEqual(again.headline, first.headline);
   });
@@ -261,7 +262,7 @@ describe('experiment workflow end to end (dev server, versitygw, worker processe
         evaluation: { gradcam: { count: 0 } },
       })
     ).result();
-    assert.equal(result.stages.length, 7);
+    assert.equal(result.stages.length, STAGES.length);
     const dataset = result.stages.find((stage) => stage.stage === 'dataset')!;
     const filtration = dataset.summary.filtration as Record<string, number>;
     assert.equal(filtration.photos, 6);

@@ -14,6 +14,7 @@ import {
 import type { ExperimentConfigInput } from '../../config-schema/experiment-schema.js';
 import { configHash, parseConfig } from '../../config-schema/load-config.js';
 import { stagesFrom, type StageName, type StageRef } from '../../pipeline/stage-ref.js';
+import { STAGES } from '../../pipeline/stage-ref.js';
 import { readManifest } from '../../store/artifact-commit.js';
 import { openStore } from '../../store/open-store.js';
 import type { ArtifactStore } from '../../store/artifact-store.js';
@@ -207,7 +208,7 @@ describe('integrity and failure handling end to end (issue 13)', function () {
     const recomputed = stage(healed, 'dataset');
     assert.equal(recomputed.cached, false);
     assert.match(recomputed.recomputed ?? '', /targetModel found it damaged: .*is corrupt/);
-    assert.equal(healed.stages.length, 7);
+    assert.equal(healed.stages.length, STAGES.length);
     if (process.env.SFE_TEST_PRINT_MESSAGES) console.log(recomputed.recomputed);
   });
 

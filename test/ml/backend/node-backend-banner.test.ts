@@ -29,7 +29,7 @@ describe('tfjs backend selection', function () {
        tf.tensor([1, 2, 3]).square().dataSync();
        console.warn(tf.getBackend());`,
     );
-    assert.match(stderr, /tfjs backend: cpu \(forced\)/);
+    assert.match(stderr, /tfjs backend: cpu \(CPU; 1 thread\), forced/);
     assert.match(stderr, /^cpu$/m, 'the script ran to its end');
     assert.doesNotMatch(stderr, /install our node backend/);
   });

@@ -56,7 +56,13 @@ export const imageDataSchema = z.strictObject({
    * `epsilon` and `stepSize` are fractions of the 0–255 pixel range (8/255 ≈ 0.0314), rounded
    * down to whole levels; `steps` and `stepSize` are PGD's.
    */
-  attack: AttackOptionsSchema.prefault({}),
+  attack: AttackOptionsSchema.extend({
+    /**
+     * Benign images per photo: the photo and `views − 1` seeded views as filtration draws them,
+     * each attacked. A per-class split needs two pairs a class, so one photo per class needs 2.
+     */
+    views: positiveInt.max(64).default(1),
+  }).prefault({}),
   classes: classSelectionSchema.default('imagenet-a'),
   sampling: z
     .strictObject({

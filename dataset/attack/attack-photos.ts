@@ -1,10 +1,13 @@
 import path from 'node:path';
 import { sha256Hex } from '../../store/content-address.js';
+import { augmentImage } from '../augment.js';
 import type { ClassifyImages, WriteView } from '../filtration/filter-by-model.js';
 import type { ClassTree } from '../loaders/wnid-tree.js';
 import type { AugmentationOp, Problem } from '../manifest.js';
 import { originalImageId } from '../sample-split.js';
 import type { Selection, ValidImage } from '../select-images.js';
+import { rngFor } from '../stream-seed.js';
+import { drawViewOps } from '../filtration/view-ops.js';
 
 type AttackOp = Extract<AugmentationOp, { kind: 'attack' }>;
 
@@ -17,48 +20,59 @@ export type AttackPhotos = (
 export interface AttackedClass {
   wnid: string;
   photos: number;
-  /** Photos the target model names right before the attack. */
+  /** Views attacked: `views` per photo. */
+  views: number;
+  /** Views the target model names right before the attack. */
   cleanCorrect: number;
-  /** Attacked copies it still names right. */
+  /** Attacked views it still names right. */
   attackedCorrect: number;
 }
 
 export interface PhotoAttack {
   op: AttackOp;
   classes: AttackedClass[];
-  /** Attacked copy sha256 → the photo it was made from (its `originalImageId`) and the attack. */
+  /** View and attacked copy sha256 → the photo it was made from (its `originalImageId`) and the
+   * op (the view's change, or the attack). */
   lineage: Record<string, { of: string; op: AugmentationOp }>;
   problems: Problem[];
 }
 
 interface Tally {
   photos: number;
+  views: number;
   cleanCorrect: number;
   attackedCorrect: number;
 }
 
+interface PendingView {
+  photo: ValidImage;
+  index: number;
+  bytes: Uint8Array;
+}
+
 /**
- * `data.adversarialFrom: attack`: every selected photo is written unchanged as a benign image and
- * its attacked copy as an adversarial one, one batch at a time (memory holds one batch whatever
- * the number of photos). The target model classifies both, encoded as they are stored, so the
- * tallies are what later stages see.
+ * `data.adversarialFrom: attack`: every selected photo is written as `views` benign images — the
+ * photo unchanged, then seeded views of it as adversarial filtration draws them — and the
+ * attacked copy of each as an adversarial one, one batch at a time (memory holds one batch
+ * whatever the number of photos). The target model classifies both, encoded as they are stored,
+ * so the tallies are what later stages see.
  */
 export async function attackSelectedPhotos(
   tree: ClassTree,
   selection: Selection,
-  options: { op: AttackOp; batchSize: number },
+  options: { op: AttackOp; views: number; seed: number; batchSize: number },
   deps: {
     attack: AttackPhotos;
     classify: ClassifyImages;
     write: WriteView;
-    onProgress?: (photosDone: number, photosTotal: number) => void;
+    onProgress?: (viewsDone: number, viewsTotal: number) => void;
   },
 ): Promise<PhotoAttack> {
   const photos = [...selection.byClass.values()].flat();
   const byPath = new Map(photos.map((p) => [p.path, p]));
   const tallies = new Map<string, Tally>();
   const lineage: PhotoAttack['lineage'] = {};
-  let pending: { photo: ValidImage; bytes: Uint8Array }[] = [];
+  let pending: PendingView[] = [];
   let done = 0;
 
   const flush = async (): Promise<void> => {
@@ -73,30 +87,46 @@ export async function attackSelectedPhotos(
     const clean = await deps.classify(batch.map((p) => p.bytes));
     const after = await deps.classify(attacked);
     await Promise.all(
-      batch.map(async ({ photo, bytes }, i) => {
-        const tally = tallies.get(photo.wnid) ?? { photos: 0, cleanCorrect: 0, attackedCorrect: 0 };
-        tally.photos++;
+      batch.map(async ({ photo, index, bytes }, i) => {
+        const tally = tallies.get(photo.wnid)!;
+        tally.views++;
         if (clean[i] === photo.wnid) tally.cleanCorrect++;
         if (after[i] === photo.wnid) tally.attackedCorrect++;
         tallies.set(photo.wnid, tally);
-        // The benign copy keeps the photo's bytes, so it keeps its `originalImageId` too.
+        // View 0 keeps the photo's bytes, so it keeps its `originalImageId` too.
         const id = originalImageId(photo);
         lineage[sha256Hex(attacked[i]!)] = { of: id, op: options.op };
-        await deps.write('benign', photo.wnid, `${id}${path.extname(photo.path)}`, bytes);
-        await deps.write('adversarial', photo.wnid, `${id}.png`, attacked[i]!);
+        const ext = index === 0 ? path.extname(photo.path) : '.jpg';
+        await deps.write('benign', photo.wnid, `${id}-${index}${ext}`, bytes);
+        await deps.write('adversarial', photo.wnid, `${id}-${index}.png`, attacked[i]!);
       }),
     );
     done += batch.length;
-    deps.onProgress?.(done, photos.length);
+    deps.onProgress?.(done, photos.length * options.views);
   };
 
-  deps.onProgress?.(done, photos.length);
+  deps.onProgress?.(done, photos.length * options.views);
   for await (const result of tree.source.read(photos.map((p) => p.path))) {
     // Selection read these bytes moments ago; failing now means the source changed underneath.
     if ('error' in result) {
       throw new Error(`cannot re-read ${tree.source.uriOf(result.path)}: ${result.error}`);
     }
-    pending.push({ photo: byPath.get(result.path)!, bytes: result.bytes });
+    const photo = byPath.get(result.path)!;
+    const tally = tallies.get(photo.wnid) ?? {
+      photos: 0,
+      views: 0,
+      cleanCorrect: 0,
+      attackedCorrect: 0,
+    };
+    tally.photos++;
+    tallies.set(photo.wnid, tally);
+    const ops = drawViewOps(rngFor(options.seed, `view/${originalImageId(photo)}`), options.views);
+    const views = await Promise.all(ops.slice(1).map((op) => augmentImage(result.bytes, op)));
+    pending.push({ photo, index: 0, bytes: result.bytes });
+    views.forEach((bytes, i) => {
+      lineage[sha256Hex(bytes)] = { of: originalImageId(photo), op: ops[i + 1]! };
+      pending.push({ photo, index: i + 1, bytes });
+    });
     if (pending.length >= options.batchSize) await flush();
   }
   await flush();
@@ -111,6 +141,7 @@ export type AttackSummary = {
   epsilon: number;
   steps: number;
   photos: number;
+  views: number;
   cleanCorrect: number;
   attackedCorrect: number;
 };
@@ -123,6 +154,7 @@ export function summarizeAttack(attack: PhotoAttack): AttackSummary {
     epsilon: attack.op.epsilon,
     steps: attack.op.steps,
     photos: sum((c) => c.photos),
+    views: sum((c) => c.views),
     cleanCorrect: sum((c) => c.cleanCorrect),
     attackedCorrect: sum((c) => c.attackedCorrect),
   };

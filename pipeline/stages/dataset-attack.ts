@@ -25,7 +25,7 @@ function png(image: RgbImage): Promise<Buffer> {
 }
 
 /**
- * `data.adversarialFrom: attack`: attacks the model's view of each benign photo with FGSM or PGD
+ * `data.adversarialFrom: attack`: attacks the model's input of each view of each benign photo with FGSM or PGD
  * against the pretrained target model and writes the copy, as lossless PNG so the perturbation
  * survives, under `<prefix>/attacked/adversarial/<wnid>/`, the photo itself under
  * `…/benign/<wnid>/`, where the data set is then built from as from any root.
@@ -36,7 +36,7 @@ export async function attackWithTargetModel(
   data: ImageData,
   prefix: string,
 ): Promise<AttackedData> {
-  const { attack } = data;
+  const { views, ...attack } = data.attack;
   const root = `${prefix}/attacked`;
   // The gradients run through convolutions: the wasm backend has no kernels for them.
   const result = await withConvGradientBackend(async () => {
@@ -53,6 +53,8 @@ export async function attackWithTargetModel(
             epsilon: attack.epsilon,
             steps: attack.method === 'fgsm' ? 1 : attack.steps,
           },
+          views,
+          seed: data.sampling.seed,
           batchSize: config.featureExtraction.batchSize,
         },
         {
@@ -65,7 +67,7 @@ export async function attackWithTargetModel(
           classify: target.classify,
           write: (role, wnid, name, bytes) =>
             ctx.store.put(`${root}/${role}/${wnid}/${name}`, bytes),
-          onProgress: (done, total) => ctx.progress({ unit: 'photos attacked', done, total }),
+          onProgress: (done, total) => ctx.progress({ unit: 'views attacked', done, total }),
         },
       );
     } finally {

@@ -67,7 +67,10 @@ describe('dataset stage with data.adversarialFrom: attack', function () {
   }
 
   it('stores attacked PNGs within ε of the photos, the model fooled, each beside its photo', async () => {
-    const config = parseConfig(await configFor({ method: 'fgsm', epsilon: 16 / 255 }), 'test');
+    const config = parseConfig(
+      await configFor({ method: 'fgsm', epsilon: 16 / 255, views: 2 }),
+      'test',
+    );
     const store = new LocalStore(path.join(dir(), 'store'));
     const units = new Set<string>();
     const ctx: StageContext = {
@@ -78,31 +81,39 @@ describe('dataset stage with data.adversarialFrom: attack', function () {
       log: () => undefined,
     };
     const ref = await runDatasetStage(ctx, config, false);
-    assert.ok(units.has('photos attacked'));
+    assert.ok(units.has('views attacked'));
     const artifact = await committedManifest(store, ref.key);
     const attack = (await readJsonPart(store, artifact, DATASET_ATTACK_PART)) as PhotoAttack;
     const audit = (await readJsonPart(store, artifact, DATASET_AUDIT_PART)) as LeakageAudit;
     const manifest = await readDatasetManifest(store, ref);
 
-    // The colour classifier names every photo right and, 16 levels later, every copy wrong.
-    for (const c of attack.classes) {
-      assert.deepEqual([c.photos, c.cleanCorrect, c.attackedCorrect], [PHOTOS, PHOTOS, 0], c.wnid);
-    }
+    // The colour classifier names the whole photos right; 16 levels later most copies wrong.
+    const sum = (pick: (c: PhotoAttack['classes'][number]) => number): number =>
+      attack.classes.reduce((n, c) => n + pick(c), 0);
+    assert.deepEqual(
+      attack.classes.map((c) => [c.photos, c.views]),
+      [
+        [PHOTOS, 2 * PHOTOS],
+        [PHOTOS, 2 * PHOTOS],
+      ],
+    );
+    const [clean, attacked] = [sum((c) => c.cleanCorrect), sum((c) => c.attackedCorrect)];
+    assert.ok(clean >= 2 * PHOTOS && attacked <= clean / 2, `${clean} → ${attacked} right`);
 
     const pipeline = ImagePipelineOptionsSchema.parse({ size: 32 });
     for (const wnid of [RED_CLASS, BLUE_CLASS]) {
       const folder = path.join(dir(), 'store', ref.key, 'attacked');
       const copies = await readdir(path.join(folder, 'adversarial', wnid));
-      assert.equal(copies.length, PHOTOS);
+      assert.equal(copies.length, 2 * PHOTOS);
       for (const name of copies) {
         assert.match(name, /\.png$/);
-        const id = name.slice(0, -'.png'.length);
+        const view = name.slice(0, -'.png'.length);
         const attacked = await decodeForModel(
           await readFile(path.join(folder, 'adversarial', wnid, name)),
           pipeline,
         );
         const photo = await decodeForModel(
-          await readFile(path.join(folder, 'benign', wnid, `${id}.jpg`)),
+          await readFile(path.join(folder, 'benign', wnid, `${view}.jpg`)),
           pipeline,
         );
         const moved = attacked.data.map((v, i) => Math.abs(v - photo.data[i]!));

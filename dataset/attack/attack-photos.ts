@@ -5,6 +5,7 @@ import type { ClassifyImages, WriteView } from '../filtration/filter-by-model.js
 import type { ClassTree } from '../loaders/wnid-tree.js';
 import type { AugmentationOp, Problem } from '../manifest.js';
 import { originalImageId } from '../sample-split.js';
+import { readSelectedPhotos, selectedPhotos } from '../read-selected-photos.js';
 import type { Selection, ValidImage } from '../select-images.js';
 import { rngFor } from '../stream-seed.js';
 import { drawViewOps } from '../filtration/view-ops.js';
@@ -68,8 +69,7 @@ export async function attackSelectedPhotos(
     onProgress?: (viewsDone: number, viewsTotal: number) => void;
   },
 ): Promise<PhotoAttack> {
-  const photos = [...selection.byClass.values()].flat();
-  const byPath = new Map(photos.map((p) => [p.path, p]));
+  const photos = selectedPhotos(selection);
   const tallies = new Map<string, Tally>();
   const lineage: PhotoAttack['lineage'] = {};
   let pending: PendingView[] = [];
@@ -106,12 +106,7 @@ export async function attackSelectedPhotos(
   };
 
   deps.onProgress?.(done, photos.length * options.views);
-  for await (const result of tree.source.read(photos.map((p) => p.path))) {
-    // Selection read these bytes moments ago; failing now means the source changed underneath.
-    if ('error' in result) {
-      throw new Error(`cannot re-read ${tree.source.uriOf(result.path)}: ${result.error}`);
-    }
-    const photo = byPath.get(result.path)!;
+  for await (const { photo, bytes } of readSelectedPhotos(tree, photos)) {
     const tally = tallies.get(photo.wnid) ?? {
       photos: 0,
       views: 0,
@@ -121,11 +116,11 @@ export async function attackSelectedPhotos(
     tally.photos++;
     tallies.set(photo.wnid, tally);
     const ops = drawViewOps(rngFor(options.seed, `view/${originalImageId(photo)}`), options.views);
-    const views = await Promise.all(ops.slice(1).map((op) => augmentImage(result.bytes, op)));
-    pending.push({ photo, index: 0, bytes: result.bytes });
-    views.forEach((bytes, i) => {
-      lineage[sha256Hex(bytes)] = { of: originalImageId(photo), op: ops[i + 1]! };
-      pending.push({ photo, index: i + 1, bytes });
+    const views = await Promise.all(ops.slice(1).map((op) => augmentImage(bytes, op)));
+    pending.push({ photo, index: 0, bytes });
+    views.forEach((view, i) => {
+      lineage[sha256Hex(view)] = { of: originalImageId(photo), op: ops[i + 1]! };
+      pending.push({ photo, index: i + 1, bytes: view });
     });
     if (pending.length >= options.batchSize) await flush();
   }
@@ -137,7 +132,7 @@ export async function attackSelectedPhotos(
 
 /** A type, not an interface: artifact metadata takes it as JSON. */
 export type AttackSummary = {
-  method: string;
+  method: AttackOp['method'];
   epsilon: number;
   steps: number;
   photos: number;

@@ -7,8 +7,7 @@ import { attackImages } from '../../ml/attacks/pixel-attack.js';
 import { withConvGradientBackend } from '../../ml/conv-gradient-backend.js';
 import { decodeForModel, type RgbImage } from '../../ml/images/decode-image.js';
 import type { StageContext } from '../stage-context.js';
-import { locationOf } from '../store-location.js';
-import { loadTargetModelPhotos, type ImageData } from './target-model-photos.js';
+import { loadTargetModelPhotos, storedRoots, type ImageData } from './target-model-photos.js';
 
 export interface AttackedData {
   /** The photos and their attacked copies as an ImageNet-A-style pair of roots in the store. */
@@ -74,16 +73,13 @@ export async function attackWithTargetModel(
       model.dispose();
     }
   });
-  const at = locationOf(ctx.store, root);
   return {
-    data: {
-      kind: at.kind,
-      benignRoot: `${at.root}/benign`,
-      adversarialRoot: `${at.root}/adversarial`,
-      adversarialFrom: 'root',
-      classes: result.classes.map((c) => c.wnid),
-      sampling: { seed: data.sampling.seed, minImagesPerClass: data.sampling.minImagesPerClass },
-    },
+    data: storedRoots(
+      ctx.store,
+      root,
+      result.classes.map((c) => c.wnid),
+      data,
+    ),
     attack: result,
     problems: result.problems,
   };

@@ -4,8 +4,7 @@ import { filterByModel, type Filtration } from '../../dataset/filtration/filter-
 import type { Problem } from '../../dataset/manifest.js';
 import { InputError } from '../input-error.js';
 import type { StageContext } from '../stage-context.js';
-import { locationOf } from '../store-location.js';
-import { loadTargetModelPhotos, type ImageData } from './target-model-photos.js';
+import { loadTargetModelPhotos, storedRoots, type ImageData } from './target-model-photos.js';
 
 export interface FilteredData {
   /** The filtered images as an ImageNet-A-style pair of roots in the store. */
@@ -59,16 +58,8 @@ export async function filterWithTargetModel(
         `(${selection.byClass.size} with photos); raise data.filtration.views or add photos`,
     );
   }
-  const at = locationOf(ctx.store, root);
   return {
-    data: {
-      kind: at.kind,
-      benignRoot: `${at.root}/benign`,
-      adversarialRoot: `${at.root}/adversarial`,
-      adversarialFrom: 'root',
-      classes: kept,
-      sampling: { seed, minImagesPerClass: data.sampling.minImagesPerClass },
-    },
+    data: storedRoots(ctx.store, root, kept, data),
     filtration,
     problems: [...tree.problems, ...selection.problems, ...filtration.problems],
   };

@@ -9,8 +9,11 @@ import type { ImagePipelineOptions } from '../../ml/images/image-options.js';
 import { loadImagenetClasses } from '../../ml/metrics/imagenet-classes.js';
 import { loadLayersModelFromUri } from '../../ml/models/load-model.js';
 import { topClasses, type ClassScores } from '../../ml/models/top-classes.js';
+import type { ImageRoots } from '../../dataset/build-dataset.js';
+import type { ArtifactStore } from '../../store/artifact-store.js';
 import { InputError } from '../input-error.js';
 import { imagePipelineOf } from '../model-image-pipeline.js';
+import { locationOf } from '../store-location.js';
 
 export type ImageData = Exclude<ExperimentConfig['data'], { kind: 'demo' }>;
 
@@ -59,5 +62,23 @@ export async function loadTargetModelPhotos(
     scores,
     classify: async (images) =>
       (await topClasses(model, images, pipeline, scores)).map((i) => wnids[i]!),
+  };
+}
+
+/** The `<root>/benign` and `<root>/adversarial` trees the stage wrote, as roots to build from. */
+export function storedRoots(
+  store: ArtifactStore,
+  root: string,
+  classes: string[],
+  data: ImageData,
+): ImageRoots {
+  const at = locationOf(store, root);
+  return {
+    kind: at.kind,
+    benignRoot: `${at.root}/benign`,
+    adversarialRoot: `${at.root}/adversarial`,
+    adversarialFrom: 'root',
+    classes,
+    sampling: { seed: data.sampling.seed, minImagesPerClass: data.sampling.minImagesPerClass },
   };
 }

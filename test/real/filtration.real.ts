@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig, parseConfig } from '../../config-schema/load-config.js';
+import type { ExperimentConfig } from '../../config-schema/experiment-schema.js';
 import type { Filtration } from '../../dataset/filtration/filter-by-model.js';
 import { selectBackend } from '../../ml/backend.js';
 import { createSourceReader } from '../../ml/images/read-source.js';
@@ -21,8 +21,7 @@ import {
 import type { StageContext } from '../../pipeline/stage-context.js';
 import type { LeakageAudit } from '../../dataset/leakage-audit.js';
 import { LocalStore } from '../../store/local-store.js';
-import { ROOT } from '../cli/run-sfe.js';
-import { sharedRealDir } from './shared-real.js';
+import { loadRealConfig } from './shared-real.js';
 
 /**
  * configs/real-mobilenet.yaml's dataset stage on the real photos: MobileNet v1 0.75 picks the
@@ -31,25 +30,13 @@ import { sharedRealDir } from './shared-real.js';
 describe('adversarial filtration of real photos by real MobileNet weights', function () {
   let dir: string;
   let store: LocalStore;
-  let config: ReturnType<typeof parseConfig>;
+  let config: ExperimentConfig;
 
   before(async () => {
-    const real = sharedRealDir();
     await selectBackend();
     dir = await mkdtemp(join(tmpdir(), 'sfe-real-filtration-'));
     store = new LocalStore(dir);
-    const file = await loadConfig(join(ROOT, 'configs', 'real-mobilenet.yaml'));
-    config = parseConfig(
-      {
-        ...file,
-        data: { ...file.data, benignRoot: join(real, 'images', 'imagenet-a-classes') },
-        targetModel: {
-          ...file.targetModel,
-          uri: join(real, 'models', 'mobilenet_v1_0.75_224', 'model.json'),
-        },
-      },
-      'real-mobilenet.yaml',
-    );
+    config = await loadRealConfig('real-mobilenet', 'mobilenet_v1_0.75_224');
   });
 
   after(async () => {

@@ -1,6 +1,9 @@
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadConfig, parseConfig } from '../../config-schema/load-config.js';
+import type { ExperimentConfig } from '../../config-schema/experiment-schema.js';
+import { ROOT } from '../cli/run-sfe.js';
 
 /**
  * The folder of real pretrained models and photos (`/work/shared/real` on the development
@@ -16,4 +19,21 @@ export function sharedRealDir(): string {
     );
   }
   return dir;
+}
+
+/**
+ * `configs/<name>.yaml` with its photos and its target model (`models/<model>/model.json`) read
+ * from the shared folder, wherever that is.
+ */
+export async function loadRealConfig(name: string, model: string): Promise<ExperimentConfig> {
+  const real = sharedRealDir();
+  const file = await loadConfig(join(ROOT, 'configs', `${name}.yaml`));
+  return parseConfig(
+    {
+      ...file,
+      data: { ...file.data, benignRoot: join(real, 'images', 'imagenet-a-classes') },
+      targetModel: { ...file.targetModel, uri: join(real, 'models', model, 'model.json') },
+    },
+    `${name}.yaml`,
+  );
 }

@@ -4,19 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ExperimentConfig } from '../../config-schema/experiment-schema.js';
 import { summarizeAttack, type PhotoAttack } from '../../dataset/attack/attack-photos.js';
-import type { LeakageAudit } from '../../dataset/leakage-audit.js';
 import { selectBackend } from '../../ml/backend.js';
-import { committedManifest, readJsonPart } from '../../pipeline/artifact-json.js';
-import { CODE_VERSION } from '../../pipeline/code-version.js';
-import {
-  DATASET_ATTACK_PART,
-  DATASET_AUDIT_PART,
-  readDatasetManifest,
-  runDatasetStage,
-} from '../../pipeline/stages/dataset-stage.js';
-import type { StageContext } from '../../pipeline/stage-context.js';
+import { DATASET_ATTACK_PART } from '../../pipeline/stages/dataset-stage.js';
 import { LocalStore } from '../../store/local-store.js';
-import { loadRealConfig } from './shared-real.js';
+import { loadRealConfig, runRealDatasetStage } from './shared-real.js';
 
 /**
  * configs/real-mobilenet-attack.yaml's dataset stage on the real photos: PGD against MobileNet
@@ -38,18 +29,8 @@ describe('PGD-attacked real photos against real MobileNet weights', function () 
 
   it('PGD at ε = 2/255 takes MobileNet from most views right to most wrong', async () => {
     const store = new LocalStore(dir);
-    const ctx: StageContext = {
-      store,
-      codeVersion: CODE_VERSION,
-      progress: () => undefined,
-      signal: new AbortController().signal,
-      log: () => undefined,
-    };
-    const ref = await runDatasetStage(ctx, config, false);
-    const artifact = await committedManifest(store, ref.key);
-    const attack = (await readJsonPart(store, artifact, DATASET_ATTACK_PART)) as PhotoAttack;
-    const audit = (await readJsonPart(store, artifact, DATASET_AUDIT_PART)) as LeakageAudit;
-    const manifest = await readDatasetManifest(store, ref);
+    const { part, audit, manifest } = await runRealDatasetStage(store, config);
+    const attack = (await part(DATASET_ATTACK_PART)) as PhotoAttack;
 
     const s = summarizeAttack(attack);
     const [clean, attacked] = [s.cleanCorrect / s.views, s.attackedCorrect / s.views];

@@ -9,19 +9,10 @@ import { createSourceReader } from '../../ml/images/read-source.js';
 import { loadImagenetClasses } from '../../ml/metrics/imagenet-classes.js';
 import { loadLayersModelFromUri } from '../../ml/models/load-model.js';
 import { topClasses } from '../../ml/models/top-classes.js';
-import { readJsonPart, committedManifest } from '../../pipeline/artifact-json.js';
-import { CODE_VERSION } from '../../pipeline/code-version.js';
 import { imagePipelineOf } from '../../pipeline/model-image-pipeline.js';
-import {
-  DATASET_AUDIT_PART,
-  DATASET_FILTRATION_PART,
-  readDatasetManifest,
-  runDatasetStage,
-} from '../../pipeline/stages/dataset-stage.js';
-import type { StageContext } from '../../pipeline/stage-context.js';
-import type { LeakageAudit } from '../../dataset/leakage-audit.js';
+import { DATASET_FILTRATION_PART } from '../../pipeline/stages/dataset-stage.js';
 import { LocalStore } from '../../store/local-store.js';
-import { loadRealConfig } from './shared-real.js';
+import { loadRealConfig, runRealDatasetStage } from './shared-real.js';
 
 /**
  * configs/real-mobilenet.yaml's dataset stage on the real photos: MobileNet v1 0.75 picks the
@@ -44,18 +35,8 @@ describe('adversarial filtration of real photos by real MobileNet weights', func
   });
 
   it('keeps the views MobileNet gets wrong, and no photo on both sides of the split', async () => {
-    const ctx: StageContext = {
-      store,
-      codeVersion: CODE_VERSION,
-      progress: () => undefined,
-      signal: new AbortController().signal,
-      log: () => undefined,
-    };
-    const ref = await runDatasetStage(ctx, config, false);
-    const artifact = await committedManifest(store, ref.key);
-    const filtration = (await readJsonPart(store, artifact, DATASET_FILTRATION_PART)) as Filtration;
-    const audit = (await readJsonPart(store, artifact, DATASET_AUDIT_PART)) as LeakageAudit;
-    const manifest = await readDatasetManifest(store, ref);
+    const { ref, part, audit, manifest } = await runRealDatasetStage(store, config);
+    const filtration = (await part(DATASET_FILTRATION_PART)) as Filtration;
 
     const views = filtration.classes.reduce((n, c) => n + c.views, 0);
     const wrong = filtration.classes.reduce((n, c) => n + c.misclassified, 0);

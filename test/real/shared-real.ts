@@ -3,6 +3,16 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig, parseConfig } from '../../config-schema/load-config.js';
 import type { ExperimentConfig } from '../../config-schema/experiment-schema.js';
+import type { LeakageAudit } from '../../dataset/leakage-audit.js';
+import { committedManifest, readJsonPart } from '../../pipeline/artifact-json.js';
+import { CODE_VERSION } from '../../pipeline/code-version.js';
+import type { StageContext } from '../../pipeline/stage-context.js';
+import {
+  DATASET_AUDIT_PART,
+  readDatasetManifest,
+  runDatasetStage,
+} from '../../pipeline/stages/dataset-stage.js';
+import type { ArtifactStore } from '../../store/artifact-store.js';
 import { ROOT } from '../cli/run-sfe.js';
 
 /**
@@ -36,4 +46,23 @@ export async function loadRealConfig(name: string, model: string): Promise<Exper
     },
     `${name}.yaml`,
   );
+}
+
+/** The dataset stage of `config`, run without a worker, and what it committed. */
+export async function runRealDatasetStage(store: ArtifactStore, config: ExperimentConfig) {
+  const ctx: StageContext = {
+    store,
+    codeVersion: CODE_VERSION,
+    progress: () => undefined,
+    signal: new AbortController().signal,
+    log: () => undefined,
+  };
+  const ref = await runDatasetStage(ctx, config, false);
+  const artifact = await committedManifest(store, ref.key);
+  return {
+    ref,
+    part: (name: string): Promise<unknown> => readJsonPart(store, artifact, name),
+    audit: (await readJsonPart(store, artifact, DATASET_AUDIT_PART)) as LeakageAudit,
+    manifest: await readDatasetManifest(store, ref),
+  };
 }

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { DEMO_SHAPES } from '../dataset/demo-shapes.js';
+import { AttackOptionsSchema } from '../ml/attacks/attack-options.js';
 import {
   addProblem,
   locationSchema,
@@ -25,7 +26,7 @@ export type ClassSelection = z.infer<typeof classSelectionSchema>;
  */
 export const imageDataSchema = z.strictObject({
   kind: z.enum(['folder', 'tar', 's3']),
-  /** Absent when `adversarialFrom` is `filtration`. */
+  /** Absent when `adversarialFrom` is `filtration` or `attack`. */
   adversarialRoot: locationSchema.optional(),
   benignRoot: locationSchema,
   /** ImageNet-O images; its in-distribution set is taken from `benignRoot` (ImageNet val in
@@ -34,9 +35,10 @@ export const imageDataSchema = z.strictObject({
   /**
    * `root`: the adversarial images are the ones under `adversarialRoot`. `filtration`: they are
    * the benign images that the target model misclassifies — how ImageNet-A itself was built,
-   * for data sets that have no adversarial counterpart.
+   * for data sets that have no adversarial counterpart. `attack`: they are the benign photos
+   * perturbed by FGSM or PGD against the target model (`attack`), each paired with its original.
    */
-  adversarialFrom: z.enum(['root', 'filtration']).default('root'),
+  adversarialFrom: z.enum(['root', 'filtration', 'attack']).default('root'),
   /** Only read when `adversarialFrom` is `filtration`. */
   filtration: z
     .strictObject({
@@ -49,6 +51,18 @@ export const imageDataSchema = z.strictObject({
       views: positiveInt.max(64).default(8),
     })
     .prefault({}),
+  /**
+   * Only read when `adversarialFrom` is `attack`: an L∞ attack on the model's view of each photo.
+   * `epsilon` and `stepSize` are fractions of the 0–255 pixel range (8/255 ≈ 0.0314), rounded
+   * down to whole levels; `steps` and `stepSize` are PGD's.
+   */
+  attack: AttackOptionsSchema.extend({
+    /**
+     * Benign images per photo: the photo and `views − 1` seeded views as filtration draws them,
+     * each attacked. A per-class split needs two pairs a class, so one photo per class needs 2.
+     */
+    views: positiveInt.max(64).default(1),
+  }).prefault({}),
   classes: classSelectionSchema.default('imagenet-a'),
   sampling: z
     .strictObject({
@@ -96,20 +110,33 @@ export const dataSchema = z
         undefined,
       );
     }
-    if (data.adversarialFrom === 'filtration' && data.adversarialRoot !== undefined) {
+    const made = data.adversarialFrom !== 'root';
+    if (made && data.adversarialRoot !== undefined) {
       addProblem(
         ctx,
         ['adversarialRoot'],
-        'expected no adversarialRoot when adversarialFrom is "filtration"',
+        `expected no adversarialRoot when adversarialFrom is "${data.adversarialFrom}"`,
         data.adversarialRoot,
       );
     }
-    if (data.adversarialFrom === 'filtration' && data.imagenetORoot !== undefined) {
+    if (made && data.imagenetORoot !== undefined) {
       addProblem(
         ctx,
         ['imagenetORoot'],
-        'expected no imagenetORoot when adversarialFrom is "filtration" (its in-distribution set would be the filtered views)',
+        `expected no imagenetORoot when adversarialFrom is "${data.adversarialFrom}" (its in-distribution set would be the images it makes)`,
         data.imagenetORoot,
+      );
+    }
+    if (
+      data.adversarialFrom === 'attack' &&
+      data.attack.method === 'pgd' &&
+      data.attack.stepSize > data.attack.epsilon
+    ) {
+      addProblem(
+        ctx,
+        ['attack', 'stepSize'],
+        `expected a step size of at most epsilon (${data.attack.epsilon})`,
+        data.attack.stepSize,
       );
     }
     for (const field of ['adversarialRoot', 'benignRoot', 'imagenetORoot'] as const) {

@@ -48,13 +48,13 @@ function crossSectionIssues(config: ExperimentObject, ctx: z.RefinementCtx): voi
   }
   if (
     config.data.kind !== 'demo' &&
-    config.data.adversarialFrom === 'filtration' &&
+    config.data.adversarialFrom !== 'root' &&
     config.targetModel.kind === 'small-cnn'
   ) {
     addProblem(
       ctx,
       ['targetModel', 'kind'],
-      'expected a pretrained model with data.adversarialFrom "filtration" (the small CNN is trained on the data set that filtration builds)',
+      `expected a pretrained model with data.adversarialFrom "${config.data.adversarialFrom}" (the small CNN is trained on the data set that ${config.data.adversarialFrom} builds)`,
       config.targetModel.kind,
     );
   }

@@ -5,6 +5,9 @@ const JPEG_QUALITY = 90;
 
 /** Renders one augmentation op; the copy keeps the original's size and is written as JPEG. */
 export async function augmentImage(bytes: Uint8Array, op: AugmentationOp): Promise<Buffer> {
+  if (op.kind === 'attack') {
+    throw new Error('an attacked copy needs the target model: the dataset stage makes it');
+  }
   const image = sharp(bytes);
   const { width, height } = await image.metadata();
   if (op.kind === 'flip') return image.flop().jpeg({ quality: JPEG_QUALITY }).toBuffer();

@@ -1,9 +1,12 @@
 import type { Rng } from '../ml/rng.js';
 import type { AugmentationOp } from './manifest.js';
 
+/** The kinds of op drawn at random; an attack needs the target model (adversarialFrom attack). */
+type DrawnKind = (typeof KINDS)[number];
+
 /** How often each kind of op is drawn (relative weights) and how far its parameter goes. */
 export interface OpSpread {
-  weights: Record<AugmentationOp['kind'], number>;
+  weights: Record<DrawnKind, number>;
   /** Share of each side a crop keeps. */
   cropFraction: [number, number];
   rotateDegrees: [number, number];
@@ -27,7 +30,7 @@ export function drawAugmentationOps(rng: Rng, count: number, spread: OpSpread): 
   const ops: AugmentationOp[] = [];
   let flipped = false;
   for (let i = 0; i < count; i++) {
-    const kinds: readonly AugmentationOp['kind'][] = flipped ? KINDS.slice(1) : KINDS;
+    const kinds: readonly DrawnKind[] = flipped ? KINDS.slice(1) : KINDS;
     let draw = rng.int(kinds.reduce((n, k) => n + spread.weights[k], 0));
     const kind = kinds.find((k) => (draw -= spread.weights[k]) < 0)!;
     if (kind === 'flip') {

@@ -20,6 +20,13 @@ export const augmentationOpSchema = z.discriminatedUnion('kind', [
   }),
   z.strictObject({ kind: z.literal('rotate'), degrees: z.number() }),
   z.strictObject({ kind: z.literal('brightness'), factor: z.number().positive() }),
+  /** An L∞ attack against the target model (`data.adversarialFrom: attack`); ε as in the config. */
+  z.strictObject({
+    kind: z.literal('attack'),
+    method: z.enum(['fgsm', 'pgd']),
+    epsilon: z.number().positive(),
+    steps: z.number().int().positive(),
+  }),
 ]);
 export type AugmentationOp = z.infer<typeof augmentationOpSchema>;
 

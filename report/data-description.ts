@@ -29,6 +29,18 @@ export function describeData(data: DataConfig): NonNullable<DataSummary['descrip
       imagenet: false,
     };
   }
+  if (data.adversarialFrom === 'attack') {
+    const { method, epsilon, steps } = data.attack;
+    const how = method === 'fgsm' ? 'FGSM' : `PGD (${steps} steps)`;
+    return {
+      summary:
+        `Photos ${where} (${data.benignRoot}); the adversarial images are the same photos ` +
+        `perturbed by ${how} against the target model, L∞ ε = ${Math.floor(epsilon * 255 + 1e-6)}/255.`,
+      adversarial: `${method.toUpperCase()}-attacked photos`,
+      benign: 'photos',
+      imagenet: false,
+    };
+  }
   const imagenetA = data.classes === 'imagenet-a';
   return {
     summary: imagenetA

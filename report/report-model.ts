@@ -117,6 +117,20 @@ export const dataSummarySchema = z.strictObject({
       classesKept: count,
     })
     .optional(),
+  /** Present when the adversarial set was made by an attack against the target model. */
+  attack: z
+    .strictObject({
+      method: z.enum(['fgsm', 'pgd']),
+      /** Fraction of the 0–255 range, as configured. */
+      epsilon: z.number().positive(),
+      steps: count,
+      photos: count,
+      views: count,
+      /** Views the target model named right before and after the attack. */
+      cleanCorrect: count,
+      attackedCorrect: count,
+    })
+    .optional(),
   leakage: z.strictObject({
     protocol: z.enum(['leak-free', 'paper']),
     exactDuplicates: count,

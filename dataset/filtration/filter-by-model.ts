@@ -3,6 +3,7 @@ import { augmentImage } from '../augment.js';
 import type { ClassTree } from '../loaders/wnid-tree.js';
 import type { AugmentationOp, Problem } from '../manifest.js';
 import { originalImageId } from '../sample-split.js';
+import { readSelectedPhotos, selectedPhotos } from '../read-selected-photos.js';
 import type { Selection, ValidImage } from '../select-images.js';
 import { rngFor } from '../stream-seed.js';
 import { drawViewOps } from './view-ops.js';
@@ -80,8 +81,7 @@ export async function filterByModel(
     onProgress?: (photosDone: number, photosTotal: number) => void;
   },
 ): Promise<Filtration> {
-  const photos = [...selection.byClass.values()].flat();
-  const byPath = new Map(photos.map((p) => [p.path, p]));
+  const photos = selectedPhotos(selection);
   const tallies = new Map<string, Tally>();
   const lineage: Filtration['lineage'] = {};
   let pending: PendingView[] = [];
@@ -111,12 +111,7 @@ export async function filterByModel(
 
   let done = 0;
   deps.onProgress?.(done, photos.length);
-  for await (const result of tree.source.read(photos.map((p) => p.path))) {
-    // Selection read these bytes moments ago; failing now means the source changed underneath.
-    if ('error' in result) {
-      throw new Error(`cannot re-read ${tree.source.uriOf(result.path)}: ${result.error}`);
-    }
-    const photo = byPath.get(result.path)!;
+  for await (const { photo, bytes } of readSelectedPhotos(tree, photos)) {
     const tally = tallies.get(photo.wnid) ?? {
       photos: 0,
       views: 0,
@@ -126,8 +121,8 @@ export async function filterByModel(
     tally.photos++;
     tallies.set(photo.wnid, tally);
     const ops = drawViewOps(rngFor(options.seed, `view/${originalImageId(photo)}`), options.views);
-    const views = await Promise.all(ops.map((op) => augmentImage(result.bytes, op)));
-    views.forEach((bytes, index) => pending.push({ photo, index, op: ops[index]!, bytes }));
+    const views = await Promise.all(ops.map((op) => augmentImage(bytes, op)));
+    views.forEach((view, index) => pending.push({ photo, index, op: ops[index]!, bytes: view }));
     if (pending.length >= options.batchSize) await flush();
     deps.onProgress?.(++done, photos.length);
   }

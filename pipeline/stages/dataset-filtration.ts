@@ -1,20 +1,10 @@
 import type { ExperimentConfig } from '../../config-schema/experiment-schema.js';
 import type { ImageRoots } from '../../dataset/build-dataset.js';
 import { filterByModel, type Filtration } from '../../dataset/filtration/filter-by-model.js';
-import { resolveClasses } from '../../dataset/imagenet-classes.js';
-import { loadBenignImageNet } from '../../dataset/loaders/imagenet-loaders.js';
 import type { Problem } from '../../dataset/manifest.js';
-import { selectImages } from '../../dataset/select-images.js';
-import { openImageSource } from '../../dataset/sources/open-source.js';
-import { loadImagenetClasses } from '../../ml/metrics/imagenet-classes.js';
-import { loadLayersModelFromUri } from '../../ml/models/load-model.js';
-import { topClasses } from '../../ml/models/top-classes.js';
 import { InputError } from '../input-error.js';
 import type { StageContext } from '../stage-context.js';
-import { locationOf } from '../store-location.js';
-import { imagePipelineOf } from '../model-image-pipeline.js';
-
-type ImageData = Exclude<ExperimentConfig['data'], { kind: 'demo' }>;
+import { loadTargetModelPhotos, storedRoots, type ImageData } from './target-model-photos.js';
 
 export interface FilteredData {
   /** The filtered images as an ImageNet-A-style pair of roots in the store. */
@@ -36,17 +26,7 @@ export async function filterWithTargetModel(
   prefix: string,
 ): Promise<FilteredData> {
   const seed = data.sampling.seed;
-  const tree = await loadBenignImageNet(
-    openImageSource(data.kind, data.benignRoot),
-    await resolveClasses(data.classes),
-  );
-  const selection = await selectImages(tree, seed, () => data.sampling.imagesPerClass);
-  const model = await loadLayersModelFromUri(config.targetModel.uri!).catch((err: Error) => {
-    throw new InputError(`targetModel.uri: cannot load ${config.targetModel.uri}: ${err.message}`);
-  });
-  const wnids = (await loadImagenetClasses()).map((c) => c.wnid);
-  const pipeline = imagePipelineOf(config.targetModel);
-  const scores = { labelOffset: config.targetModel.head.labelOffset, classes: wnids.length };
+  const { tree, selection, model, classify } = await loadTargetModelPhotos(config, data);
   const root = `${prefix}/filtered`;
   let filtration: Filtration;
   try {
@@ -60,8 +40,7 @@ export async function filterWithTargetModel(
         batchSize: config.featureExtraction.batchSize,
       },
       {
-        classify: async (images) =>
-          (await topClasses(model, images, pipeline, scores)).map((i) => wnids[i]!),
+        classify,
         write: (role, wnid, name, bytes) => ctx.store.put(`${root}/${role}/${wnid}/${name}`, bytes),
         onProgress: (done, total) => ctx.progress({ unit: 'photos filtered', done, total }),
       },
@@ -79,16 +58,8 @@ export async function filterWithTargetModel(
         `(${selection.byClass.size} with photos); raise data.filtration.views or add photos`,
     );
   }
-  const at = locationOf(ctx.store, root);
   return {
-    data: {
-      kind: at.kind,
-      benignRoot: `${at.root}/benign`,
-      adversarialRoot: `${at.root}/adversarial`,
-      adversarialFrom: 'root',
-      classes: kept,
-      sampling: { seed, minImagesPerClass: data.sampling.minImagesPerClass },
-    },
+    data: storedRoots(ctx.store, root, kept, data),
     filtration,
     problems: [...tree.problems, ...selection.problems, ...filtration.problems],
   };

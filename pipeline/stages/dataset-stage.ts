@@ -24,6 +24,8 @@ import type { StageRef } from '../stage-ref.js';
 import { pinPretrainedModel } from '../pretrained-model.js';
 import { locationOf } from '../store-location.js';
 import { filterWithTargetModel } from './dataset-filtration.js';
+import { attackWithTargetModel } from './dataset-attack.js';
+import { summarizeAttack, type PhotoAttack } from '../../dataset/attack/attack-photos.js';
 import { fingerprintRoots } from '../../dataset/input-fingerprint.js';
 import { inputChange } from '../input-change.js';
 
@@ -33,6 +35,8 @@ export const DATASET_AUDIT_PART = 'audit.json';
 export const DATASET_CLASSES_PART = 'classes.json';
 /** Adversarial filtration only: per-class views and misclassifications, and view lineage. */
 export const DATASET_FILTRATION_PART = 'filtration.json';
+/** `adversarialFrom: attack` only: the attack, per-class accuracy before and after, lineage. */
+export const DATASET_ATTACK_PART = 'attack.json';
 
 export interface DatasetClass {
   wnid: string;
@@ -107,6 +111,7 @@ interface ResolvedData {
   data: ImageRoots;
   classes?: DatasetClass[];
   filtration?: Filtration;
+  attack?: PhotoAttack;
   problems: Problem[];
 }
 
@@ -120,31 +125,34 @@ async function resolveData(
   await checkLocalRoots(data);
   if (data.adversarialFrom === 'filtration')
     return filterWithTargetModel(ctx, config, data, prefix);
+  if (data.adversarialFrom === 'attack') return attackWithTargetModel(ctx, config, data, prefix);
   return { data, problems: [] };
 }
 
 /**
  * Stage 1 (SPEC §2.1): sample, pair and split the images; write the manifest and leak audit.
- * Under adversarial filtration the pretrained target model picks the adversarial images, so it
- * is part of this stage's key, pinned by the digest of its model.json.
+ * Under adversarial filtration or attack the pretrained target model makes the adversarial
+ * images, so it is part of this stage's key, pinned by the digest of its model.json (the attack
+ * parameters are in `data`).
  */
 export async function runDatasetStage(
   ctx: StageContext,
   config: ExperimentConfig,
   force: boolean,
 ): Promise<StageRef> {
-  const filtering = config.data.kind !== 'demo' && config.data.adversarialFrom === 'filtration';
-  const section = filtering
-    ? {
-        data: config.data,
-        split: config.split,
-        filteredBy: {
-          model: config.targetModel,
-          pinned: await pinPretrainedModel(config.targetModel),
-          batchSize: config.featureExtraction.batchSize,
-        },
-      }
-    : { data: config.data, split: config.split };
+  const madeBy = config.data.kind === 'demo' ? 'root' : config.data.adversarialFrom;
+  const section =
+    madeBy !== 'root'
+      ? {
+          data: config.data,
+          split: config.split,
+          [madeBy === 'filtration' ? 'filteredBy' : 'attackedBy']: {
+            model: config.targetModel,
+            pinned: await pinPretrainedModel(config.targetModel),
+            batchSize: config.featureExtraction.batchSize,
+          },
+        }
+      : { data: config.data, split: config.split };
   // Files in a data folder can change under the same config: the key covers what is read.
   const fingerprint =
     config.data.kind === 'demo'
@@ -174,7 +182,7 @@ export async function runDatasetStage(
             split: config.split,
             seed: config.seed,
             augmentedPrefix: `${prefix}/augmented`,
-            lineage: resolved.filtration?.lineage ?? {},
+            lineage: (resolved.filtration ?? resolved.attack)?.lineage ?? {},
             problems: resolved.problems,
           },
           {
@@ -204,6 +212,7 @@ export async function runDatasetStage(
           jsonPart(DATASET_AUDIT_PART, audit),
           jsonPart(DATASET_CLASSES_PART, classes),
           ...(resolved.filtration ? [jsonPart(DATASET_FILTRATION_PART, resolved.filtration)] : []),
+          ...(resolved.attack ? [jsonPart(DATASET_ATTACK_PART, resolved.attack)] : []),
         ],
         {
           protocol: manifest.protocol,
@@ -217,6 +226,7 @@ export async function runDatasetStage(
           ...(resolved.filtration && {
             filtration: summarizeFiltration(resolved.filtration),
           }),
+          ...(resolved.attack && { attack: summarizeAttack(resolved.attack) }),
         },
       );
       ctx.log(

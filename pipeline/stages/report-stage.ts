@@ -13,8 +13,10 @@ import {
   DATASET_AUDIT_PART,
   DATASET_CLASSES_PART,
   DATASET_FILTRATION_PART,
+  DATASET_ATTACK_PART,
 } from './dataset-stage.js';
 import { summarizeFiltration, type Filtration } from '../../dataset/filtration/filter-by-model.js';
+import { summarizeAttack, type PhotoAttack } from '../../dataset/attack/attack-photos.js';
 import { readAdvdHistory } from './advd-stage.js';
 import { EVALUATION_PART, type Evaluation } from './evaluation-stage.js';
 import { loadGanHistory } from './gan-stage.js';
@@ -55,6 +57,9 @@ async function dataSummary(
   const filtration = artifact.parts.some((p) => p.name === DATASET_FILTRATION_PART)
     ? ((await readJsonPart(store, artifact, DATASET_FILTRATION_PART)) as Filtration)
     : undefined;
+  const attack = artifact.parts.some((p) => p.name === DATASET_ATTACK_PART)
+    ? ((await readJsonPart(store, artifact, DATASET_ATTACK_PART)) as PhotoAttack)
+    : undefined;
   const counts = Object.entries(manifest.summary.perRoleSplit).map(([roleSplit, images]) => {
     const [role, split] = roleSplit.split('/') as [
       'benign' | 'adversarial' | 'ood',
@@ -76,6 +81,7 @@ async function dataSummary(
       first: manifest.problems.slice(0, 5).map((p) => `${p.uri}: ${p.reason}`),
     },
     ...(filtration && { filtration: summarizeFiltration(filtration) }),
+    ...(attack && { attack: summarizeAttack(attack) }),
     leakage: {
       protocol: manifest.protocol,
       exactDuplicates: audit.exact.testImages,

@@ -11,6 +11,7 @@ export function dataSection(data: DataSummary): PageSection {
       data.description ? `<p id="data-description">${escapeXml(data.description.summary)}</p>` : '',
       countsTable(data),
       filtration(data),
+      attack(data),
       problems(data),
       '<h3>Leakage audit</h3>',
       leakage(data),
@@ -47,6 +48,20 @@ function filtration(data: DataSummary): string {
     `${f.misclassified} (${share.toFixed(1)}%) wrong: those are the adversarial images, the views ` +
     `it got right their benign partners. ${f.classesKept} of ${f.classes} classes had enough ` +
     'of both to be kept.</p>'
+  );
+}
+
+function attack(data: DataSummary): string {
+  const a = data.attack;
+  if (a === undefined) return '';
+  const share = (n: number): string => (a.views === 0 ? 0 : (100 * n) / a.views).toFixed(1);
+  const how = a.method === 'fgsm' ? 'FGSM' : `PGD (${a.steps} steps)`;
+  return (
+    '<h3>Attack</h3>' +
+    `<p>${how} at L∞ ε = ${Math.floor(a.epsilon * 255 + 1e-6)}/255 against the target model, on ` +
+    `${a.views} views of ${a.photos} photos: it named ${a.cleanCorrect} (${share(a.cleanCorrect)}%) ` +
+    `right before the attack and ${a.attackedCorrect} (${share(a.attackedCorrect)}%) after. The ` +
+    'attacked copies are the adversarial images, the views themselves their benign partners.</p>'
   );
 }
 

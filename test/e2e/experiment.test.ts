@@ -12,6 +12,7 @@ import {
 } from '../../client/experiments.js';
 import type { ExperimentConfigInput } from '../../config-schema/experiment-schema.js';
 import { configHash, parseConfig } from '../../config-schema/load-config.js';
+import type { AttackSummary } from '../../dataset/attack/attack-photos.js';
 import { readManifest } from '../../store/artifact-commit.js';
 import { openStore } from '../../store/open-store.js';
 import type { ExperimentResult } from '../../workflows/experiment-state.js';
@@ -28,6 +29,8 @@ import { writeTree } from '../dataset/fixtures.js';
 import { slowGan } from '../fixtures/tiny-demo-config.js';
 import { s3TestEndpoint } from '../setup/services.js';
 import { startDeployment, type Deployment } from './experiment-fixture.js';
+
+type PhotoData = Exclude<ExperimentConfigInput['data'], { kind: 'demo' }>;
 
 async function launch(d: Deployment, input: ExperimentConfigInput): Promise<ExperimentHandle> {
   const config = parseConfig(input, 'test config');
@@ -233,34 +236,46 @@ describe('experiment workflow end to end (dev server, versitygw, worker processe
     );
   });
 
-  it('builds the adversarial set by filtration with a pretrained model, in the store, and runs every stage', async () => {
-    const root = path.join(d.logDir, 'filtration');
+  /** Three red and three blue photos and the colour classifier as the pretrained target model. */
+  async function colourPhotoExperiment(
+    name: string,
+    data: Pick<PhotoData, 'adversarialFrom' | 'filtration' | 'attack'>,
+  ): Promise<ExperimentConfigInput> {
+    const root = path.join(d.logDir, name);
     const files: Record<string, Buffer> = {};
     for (let n = 0; n < 3; n++) {
       files[`${RED_CLASS}/${n}.jpg`] = await twoColourPhoto('red', n);
       files[`${BLUE_CLASS}/${n}.jpg`] = await twoColourPhoto('blue', 100 + n);
     }
     await writeTree(path.join(root, 'photos'), files);
-    const modelJson = await writeColourClassifier(path.join(root, 'model'));
+    return {
+      ...d.config(`e2e-${name}`, name),
+      data: {
+        kind: 'folder',
+        benignRoot: path.join(root, 'photos'),
+        classes: [RED_CLASS, BLUE_CLASS],
+        ...data,
+      },
+      split: { augmentation: { enabled: false } },
+      targetModel: {
+        kind: 'layers',
+        uri: await writeColourClassifier(path.join(root, 'model')),
+        inputSize: 32,
+        featureLayer: COLOUR_FEATURE_LAYER,
+      },
+      evaluation: { gradcam: { count: 0 } },
+    };
+  }
+
+  it('builds the adversarial set by filtration with a pretrained model, in the store, and runs every stage', async () => {
     const result = await (
-      await launch(d, {
-        ...d.config('e2e-filtration', 'filtration'),
-        data: {
-          kind: 'folder',
-          benignRoot: path.join(root, 'photos'),
+      await launch(
+        d,
+        await colourPhotoExperiment('filtration', {
           adversarialFrom: 'filtration',
-          classes: [RED_CLASS, BLUE_CLASS],
           filtration: { views: 8 },
-        },
-        split: { augmentation: { enabled: false } },
-        targetModel: {
-          kind: 'layers',
-          uri: modelJson,
-          inputSize: 32,
-          featureLayer: COLOUR_FEATURE_LAYER,
-        },
-        evaluation: { gradcam: { count: 0 } },
-      })
+        }),
+      )
     ).result();
     assert.equal(result.stages.length, STAGES.length);
     const dataset = result.stages.find((stage) => stage.stage === 'dataset')!;
@@ -288,6 +303,30 @@ describe('experiment workflow end to end (dev server, versitygw, worker processe
     // The training views were sorted by the same model: the fit figures hold the same way.
     assert.equal(metrics.fit.adversarial.undefended.accuracy, 0);
     assert.equal(metrics.fit.benign.undefended.accuracy, 1);
+  });
+
+  it('builds the adversarial set by attacking the photos with the target model, and runs every stage', async () => {
+    const result = await (
+      await launch(
+        d,
+        await colourPhotoExperiment('attack', {
+          adversarialFrom: 'attack',
+          attack: { method: 'fgsm', epsilon: 32 / 255, views: 2 },
+        }),
+      )
+    ).result();
+    assert.equal(result.stages.length, STAGES.length);
+    const dataset = result.stages.find((stage) => stage.stage === 'dataset')!;
+    const attack = dataset.summary.attack as AttackSummary;
+    assert.deepEqual([attack.photos, attack.views], [6, 12]);
+    assert.ok(attack.attackedCorrect < attack.cleanCorrect, JSON.stringify(attack));
+    const s = await store(d, 'attack');
+    const manifest = await readDatasetManifest(s, dataset);
+    const copies = manifest.entries.filter((e) => e.role === 'adversarial');
+    assert.ok(copies.every((e) => e.uri.startsWith(`s3://${d.bucket}/attack/`)));
+    assert.ok(copies.every((e) => e.uri.endsWith('.png') && e.augmentation?.op.kind === 'attack'));
+    const html = new TextDecoder().decode(await s.get('experiments/e2e-attack/report.html'));
+    assert.match(html, /<h3>Attack<\/h3><p>FGSM at L∞ ε = 32\/255/);
   });
 
   it('fails fast, without retries, when a data folder is missing, naming the field and the path', async () => {

@@ -2,27 +2,17 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig, parseConfig } from '../../config-schema/load-config.js';
+import type { ExperimentConfig } from '../../config-schema/experiment-schema.js';
 import type { Filtration } from '../../dataset/filtration/filter-by-model.js';
 import { selectBackend } from '../../ml/backend.js';
 import { createSourceReader } from '../../ml/images/read-source.js';
 import { loadImagenetClasses } from '../../ml/metrics/imagenet-classes.js';
 import { loadLayersModelFromUri } from '../../ml/models/load-model.js';
 import { topClasses } from '../../ml/models/top-classes.js';
-import { readJsonPart, committedManifest } from '../../pipeline/artifact-json.js';
-import { CODE_VERSION } from '../../pipeline/code-version.js';
 import { imagePipelineOf } from '../../pipeline/model-image-pipeline.js';
-import {
-  DATASET_AUDIT_PART,
-  DATASET_FILTRATION_PART,
-  readDatasetManifest,
-  runDatasetStage,
-} from '../../pipeline/stages/dataset-stage.js';
-import type { StageContext } from '../../pipeline/stage-context.js';
-import type { LeakageAudit } from '../../dataset/leakage-audit.js';
+import { DATASET_FILTRATION_PART } from '../../pipeline/stages/dataset-stage.js';
 import { LocalStore } from '../../store/local-store.js';
-import { ROOT } from '../cli/run-sfe.js';
-import { sharedRealDir } from './shared-real.js';
+import { loadRealConfig, runRealDatasetStage } from './shared-real.js';
 
 /**
  * configs/real-mobilenet.yaml's dataset stage on the real photos: MobileNet v1 0.75 picks the
@@ -31,25 +21,13 @@ import { sharedRealDir } from './shared-real.js';
 describe('adversarial filtration of real photos by real MobileNet weights', function () {
   let dir: string;
   let store: LocalStore;
-  let config: ReturnType<typeof parseConfig>;
+  let config: ExperimentConfig;
 
   before(async () => {
-    const real = sharedRealDir();
     await selectBackend();
     dir = await mkdtemp(join(tmpdir(), 'sfe-real-filtration-'));
     store = new LocalStore(dir);
-    const file = await loadConfig(join(ROOT, 'configs', 'real-mobilenet.yaml'));
-    config = parseConfig(
-      {
-        ...file,
-        data: { ...file.data, benignRoot: join(real, 'images', 'imagenet-a-classes') },
-        targetModel: {
-          ...file.targetModel,
-          uri: join(real, 'models', 'mobilenet_v1_0.75_224', 'model.json'),
-        },
-      },
-      'real-mobilenet.yaml',
-    );
+    config = await loadRealConfig('real-mobilenet', 'mobilenet_v1_0.75_224');
   });
 
   after(async () => {
@@ -57,18 +35,8 @@ describe('adversarial filtration of real photos by real MobileNet weights', func
   });
 
   it('keeps the views MobileNet gets wrong, and no photo on both sides of the split', async () => {
-    const ctx: StageContext = {
-      store,
-      codeVersion: CODE_VERSION,
-      progress: () => undefined,
-      signal: new AbortController().signal,
-      log: () => undefined,
-    };
-    const ref = await runDatasetStage(ctx, config, false);
-    const artifact = await committedManifest(store, ref.key);
-    const filtration = (await readJsonPart(store, artifact, DATASET_FILTRATION_PART)) as Filtration;
-    const audit = (await readJsonPart(store, artifact, DATASET_AUDIT_PART)) as LeakageAudit;
-    const manifest = await readDatasetManifest(store, ref);
+    const { ref, part, audit, manifest } = await runRealDatasetStage(store, config);
+    const filtration = (await part(DATASET_FILTRATION_PART)) as Filtration;
 
     const views = filtration.classes.reduce((n, c) => n + c.views, 0);
     const wrong = filtration.classes.reduce((n, c) => n + c.misclassified, 0);

@@ -133,6 +133,33 @@ describe('renderReportHtml', function () {
     assert.doesNotMatch(cleanHtml, /flag leak/);
   });
 
+  it('describes an attacked data set and prints the accuracy before and after the attack', async () => {
+    const attacked = await sampleReportModel({ gradcamImages: 0, ganIterations: 10 });
+    attacked.data.description = describeData(
+      dataSchema.parse({
+        kind: 'folder',
+        benignRoot: '/photos',
+        adversarialFrom: 'attack',
+        attack: { method: 'pgd', epsilon: 0.008, steps: 5, stepSize: 0.004 },
+      }),
+    );
+    attacked.data.attack = {
+      method: 'pgd',
+      epsilon: 0.008,
+      steps: 5,
+      photos: 200,
+      views: 400,
+      cleanCorrect: 250,
+      attackedCorrect: 10,
+    };
+    const page = renderReportHtml(attacked);
+    assert.match(page, /perturbed by PGD \(5 steps\) against the target model, L∞ ε = 2\/255/);
+    assert.match(
+      page,
+      /on 400 views of 200 photos: it named 250 \(62\.5%\) right before the attack and 10 \(2\.5%\) after/,
+    );
+  });
+
   it('embeds every Grad-CAM image as a PNG data: URI', () => {
     const images = [
       ...html.matchAll(/<img alt="[^"]*" src="data:image\/png;base64,([A-Za-z0-9+/=]+)">/g),

@@ -1,11 +1,11 @@
 import type { Comparison, CountCell, ProtocolRow } from '../pipeline/compare/comparison.js';
 import { escapeXml } from './escape.js';
-import { formatPercent } from './format.js';
+import { formatAccuracy } from './format.js';
 import { htmlPage, htmlTable } from './html-page.js';
 
-/** "41.9% (13/31)": the count beside every rate, so a figure on few images reads as such. */
+/** "41.9% (13/31, 95% CI 26.4–59.2%)": a rate on few images reads as such. */
 export function formatCount(c: CountCell): string {
-  return `${formatPercent(c.accuracy)} (${c.correct}/${c.total})`;
+  return formatAccuracy(c.correct, c.total);
 }
 
 /** Signed accuracy points, e.g. "+12.5 pts". */

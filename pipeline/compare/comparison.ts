@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { wilsonInterval } from '../../ml/metrics/statistics.js';
 import { PROTOCOLS, type Protocol } from './protocol-variants.js';
 
 const count = z.number().int().nonnegative();
@@ -20,14 +21,12 @@ export const comparedMetricsSchema = z.object({
 });
 export type ComparedMetrics = z.infer<typeof comparedMetricsSchema>;
 
-/**
- * `correct` of `total` test images. A 95 % interval (ml/metrics/statistics.ts `wilsonInterval`,
- * issue 12 item 3) belongs beside each count; it is added where the cell is built, here.
- */
+/** `correct` of `total` test images, with the 95% Wilson interval of the rate. */
 export interface CountCell {
   correct: number;
   total: number;
   accuracy: number;
+  interval95: { low: number; high: number };
 }
 
 export interface ProtocolRow {
@@ -57,7 +56,13 @@ export interface Comparison {
 }
 
 function cellOf(c: { correct: number; total: number }): CountCell {
-  return { correct: c.correct, total: c.total, accuracy: c.total === 0 ? 0 : c.correct / c.total };
+  return {
+    correct: c.correct,
+    total: c.total,
+    accuracy: c.total === 0 ? 0 : c.correct / c.total,
+    // No test image at all leaves the rate wholly unknown.
+    interval95: c.total === 0 ? { low: 0, high: 1 } : wilsonInterval(c.correct, c.total),
+  };
 }
 
 function rowOf(metrics: ComparedMetrics): ProtocolRow {

@@ -52,6 +52,8 @@ describe('sfe compare on the embedded defaults (child processes)', function () {
         r.adversarial.undefended.accuracy,
         r.adversarial.undefended.correct / r.adversarial.undefended.total,
       );
+      const { low, high } = r.adversarial.defended.interval95;
+      assert.ok(low <= r.adversarial.defended.accuracy && r.adversarial.defended.accuracy <= high);
     }
     assert.equal(free!.leakage.exactDuplicates + free!.leakage.nearDuplicates, 0);
     assert.ok(
@@ -69,7 +71,7 @@ describe('sfe compare on the embedded defaults (child processes)', function () {
     const result = await sfe('compare', 'tiny.yaml');
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /leak-free\s+paper\s+paper − leak-free/);
-    assert.match(result.stdout, /adversarial defended\s+\S+% \(\d+\/\d+\)/);
+    assert.match(result.stdout, /adversarial defended\s+\S+% \(\d+\/\d+, 95% CI [\d.]+–[\d.]+%\)/);
     assert.match(result.stdout, /exact dup\. in train\s+0\s+\d+/);
     const metrics = JSON.parse(
       await readFile(

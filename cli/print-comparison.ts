@@ -2,7 +2,7 @@ import type { Comparison, ProtocolRow } from '../pipeline/compare/comparison.js'
 import { formatCount, formatPoints } from '../report/render-comparison-html.js';
 import type { CommandIo } from './command.js';
 
-const column = (text: string) => text.padStart(34);
+const column = (text: string) => text.padStart(37);
 
 /** The table `sfe compare` ends with: both protocols, the audit counts, and the leak's effect. */
 export function printComparison(

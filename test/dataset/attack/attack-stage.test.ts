@@ -33,7 +33,7 @@ describe('dataset stage with data.adversarialFrom: attack', function () {
   this.timeout(120_000);
   const dir = useTempDir();
 
-  before(() => selectBackend('cpu', () => {}));
+  before(() => selectBackend('auto', () => {}));
 
   async function configFor(
     attack: Record<string, unknown>,

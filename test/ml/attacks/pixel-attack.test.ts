@@ -36,8 +36,8 @@ describe('FGSM and PGD against the small CNN on the demo world', function () {
   let clean: number;
 
   before(async () => {
-    // The pure-JS cpu backend has the convolution gradients both training and attacks need.
-    await selectBackend('cpu', () => {});
+    // The best backend with convolution gradients (native here; the pure-JS cpu one takes minutes).
+    await selectBackend('auto', () => {});
     root = await mkdtemp(path.join(tmpdir(), 'sfe-attack-'));
     const world = await generateDemoWorld(root, { seed: 3, classes: 4, imagesPerClass: 12 });
     const benign = world.images.filter((i) => i.role === 'benign');

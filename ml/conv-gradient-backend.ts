@@ -3,6 +3,11 @@ import * as tf from '@tensorflow/tfjs';
 /** Kernels that gradients through convolutions need beyond inference. */
 const CONV_GRADIENT_KERNELS = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad'];
 
+/** Whether `backend` has the kernels that gradients through convolutions need. */
+export function hasConvGradients(backend: string): boolean {
+  return CONV_GRADIENT_KERNELS.every((kernel) => tf.getKernel(kernel, backend) !== undefined);
+}
+
 /**
  * Runs `fn` on a backend with gradients through convolutions (training a CNN, Grad-CAM through a
  * convolutional head): the active one if it has the kernels (the native backends do), else the
@@ -11,8 +16,7 @@ const CONV_GRADIENT_KERNELS = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'M
  */
 export async function withConvGradientBackend<T>(fn: () => Promise<T>): Promise<T> {
   const active = tf.getBackend();
-  if (CONV_GRADIENT_KERNELS.every((kernel) => tf.getKernel(kernel, active) !== undefined))
-    return fn();
+  if (hasConvGradients(active)) return fn();
   await tf.setBackend('cpu');
   try {
     return await fn();

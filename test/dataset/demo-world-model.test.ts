@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { generateDemoWorld, type DemoWorld } from '../../dataset/demo-world.js';
-import { selectBackend } from '../../ml/backend.js';
+import { selectConvGradientBackend } from '../fixtures/conv-gradient-backend.js';
 import { fitLinearProbe, probeAccuracy } from '../../ml/metrics/linear-probe.js';
 import { splitModel } from '../../ml/models/split-model.js';
 import { trainSmallCnn, type SmallCnnTraining } from '../../ml/models/train-small-cnn.js';
@@ -34,7 +34,7 @@ describe('demo world target model (shape in the features, cue in the head)', fun
   const dir = useTempDir();
 
   it('head follows the cue on adversarial images while a linear probe reads the shape', async () => {
-    await selectBackend('auto', () => {});
+    await selectConvGradientBackend();
     const classes = 3;
     const world = await generateDemoWorld(path.join(dir(), 'w'), {
       seed: 11,

@@ -5,7 +5,7 @@ import { parseConfig } from '../../../config-schema/load-config.js';
 import type { PhotoAttack } from '../../../dataset/attack/attack-photos.js';
 import type { LeakageAudit } from '../../../dataset/leakage-audit.js';
 import { originalImageId } from '../../../dataset/sample-split.js';
-import { selectBackend } from '../../../ml/backend.js';
+import { selectConvGradientBackend } from '../../fixtures/conv-gradient-backend.js';
 import { decodeForModel } from '../../../ml/images/decode-image.js';
 import { ImagePipelineOptionsSchema } from '../../../ml/images/image-options.js';
 import { committedManifest, readJsonPart } from '../../../pipeline/artifact-json.js';
@@ -33,7 +33,7 @@ describe('dataset stage with data.adversarialFrom: attack', function () {
   this.timeout(120_000);
   const dir = useTempDir();
 
-  before(() => selectBackend('auto', () => {}));
+  before(() => selectConvGradientBackend());
 
   async function configFor(
     attack: Record<string, unknown>,

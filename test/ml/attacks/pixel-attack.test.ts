@@ -5,7 +5,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { generateDemoWorld } from '../../../dataset/demo-world.js';
 import { attackImages } from '../../../ml/attacks/pixel-attack.js';
-import { selectBackend } from '../../../ml/backend.js';
+import { selectConvGradientBackend } from '../../fixtures/conv-gradient-backend.js';
 import { trainClassifier } from '../../../ml/classifier/train-classifier.js';
 import { decodeForModel, type RgbImage } from '../../../ml/images/decode-image.js';
 import { preprocessInto } from '../../../ml/images/preprocess.js';
@@ -37,7 +37,7 @@ describe('FGSM and PGD against the small CNN on the demo world', function () {
 
   before(async () => {
     // The best backend with convolution gradients (native here; the pure-JS cpu one takes minutes).
-    await selectBackend('auto', () => {});
+    await selectConvGradientBackend();
     root = await mkdtemp(path.join(tmpdir(), 'sfe-attack-'));
     const world = await generateDemoWorld(root, { seed: 3, classes: 4, imagesPerClass: 12 });
     const benign = world.images.filter((i) => i.role === 'benign');

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
+import { useAliasingNativeReshape } from './training/native-reshape.js';
 import { useFastWasmTransposedMatMul } from './training/wasm-matmul.js';
 import { describeActiveBackend, formatBackendInfo, type BackendInfo } from './backend-info.js';
 
@@ -49,10 +50,12 @@ async function activate(name: BackendName): Promise<void> {
       // The native bindings register the 'tensorflow' backend on import.
       setNativeEnvDefaults();
       await import(TFJS_NODE_GPU);
+      useAliasingNativeReshape();
       break;
     case 'tensorflow':
       setNativeEnvDefaults();
       await import(TFJS_NODE);
+      useAliasingNativeReshape();
       break;
     case 'wasm':
       await import('@tensorflow/tfjs-backend-wasm');

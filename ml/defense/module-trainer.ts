@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { DropoutSeeds } from '../advd/seeded-dropout.js';
 import type { FeatureMap } from '../gan/gan-trainer.js';
 import { Rng, type RngState } from '../rng.js';
-import { restoreAdam, snapshotAdam } from '../training/adam-state.js';
+import { Adam } from '../training/adam.js';
 import { crossEntropy, endsInSoftmax, mse } from '../training/losses.js';
 import { initializeDenseLayers } from '../training/seeded-init.js';
 import { useFastWasmTransposedMatMul } from '../training/wasm-matmul.js';
@@ -55,7 +55,7 @@ export class ModuleTrainer {
   readonly dim: number;
   private epochCount = 0;
   private readonly history: EpochRecord[] = [];
-  private readonly optimizer: tf.AdamOptimizer;
+  private readonly optimizer: Adam;
   private readonly probabilities: boolean;
 
   private readonly module: tf.Sequential;
@@ -87,7 +87,12 @@ export class ModuleTrainer {
     }
     useFastWasmTransposedMatMul();
     this.probabilities = endsInSoftmax(head);
-    this.optimizer = tf.train.adam(this.options.lr, 0.9, 0.999, 1e-7);
+    this.optimizer = new Adam({
+      learningRate: this.options.lr,
+      beta1: 0.9,
+      beta2: 0.999,
+      epsilon: 1e-7,
+    });
   }
 
   get epoch(): number {
@@ -140,7 +145,10 @@ export class ModuleTrainer {
           return loss;
         }, vars);
         // Adam pairs moments with gradients by position: keep the variable order.
-        this.optimizer.applyGradients(vars.map((v) => ({ name: v.name, tensor: grads[v.name]! })));
+        this.optimizer.applyGradients(
+          vars,
+          vars.map((v) => grads[v.name]!),
+        );
       });
       const [loss, fit, ce] = parts.map((p) => p.dataSync()[0]!);
       tf.dispose(parts);
@@ -191,7 +199,7 @@ export class ModuleTrainer {
 
   async exportState(): Promise<ModuleTrainingState> {
     const tensors = this.moduleTensors();
-    (await snapshotAdam(this.optimizer)).forEach((t, i) => (tensors[`opt/${i}`] = t));
+    this.optimizer.snapshot().forEach((t, i) => (tensors[`opt/${i}`] = t));
     return {
       epoch: this.epochCount,
       rng: this.rng.state(),
@@ -204,7 +212,7 @@ export class ModuleTrainer {
     setModuleWeights(this.module, state.tensors);
     const moments: tf.Tensor[] = [];
     for (let i = 0; state.tensors[`opt/${i}`]; i++) moments.push(state.tensors[`opt/${i}`]!);
-    await restoreAdam(this.optimizer, moments);
+    this.optimizer.restore(moments);
     if (state.history.length !== state.epoch)
       throw new Error(`history has ${state.history.length} epochs, not ${state.epoch}`);
     this.rng = Rng.fromState(state.rng);

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { Rng, type RngState } from '../rng.js';
-import { restoreAdam, snapshotAdam } from '../training/adam-state.js';
+import { Adam } from '../training/adam.js';
 import { bceToConstant, mse } from '../training/losses.js';
 import { initializeDenseLayers } from '../training/seeded-init.js';
 import { useFastWasmTransposedMatMul } from '../training/wasm-matmul.js';
@@ -50,12 +50,9 @@ interface Gan {
   targets: tf.Tensor2D;
 }
 
-/** Gradients in variable-list order: tfjs's Adam pairs moments with gradients by position. */
-function inOrder(
-  vars: tf.Variable[],
-  grads: tf.NamedTensorMap,
-): { name: string; tensor: tf.Tensor }[] {
-  return vars.map((v) => ({ name: v.name, tensor: grads[v.name]! }));
+/** Gradients in variable-list order: Adam pairs moments with gradients by position. */
+function inOrder(vars: tf.Variable[], grads: tf.NamedTensorMap): tf.Tensor[] {
+  return vars.map((v) => grads[v.name]!);
 }
 
 /**
@@ -74,8 +71,8 @@ export class GanTrainer {
   private readonly gans: [Gan, Gan];
   /** The distinct discriminators: one (shared) or two (separate). */
   private readonly discriminators: { name: string; model: tf.Sequential }[];
-  private readonly dOptimizer: tf.AdamOptimizer;
-  private readonly gOptimizer: tf.AdamOptimizer;
+  private readonly dOptimizer: Adam;
+  private readonly gOptimizer: Adam;
   /** Row j < N is benign pair j, row N + j adversarial pair j. */
   private readonly inputs: tf.Tensor2D;
   private readonly pairCount: number;
@@ -106,8 +103,9 @@ export class GanTrainer {
       ? [{ name: 'd', model: dShared }]
       : this.gans.map((g) => ({ name: `d_${g.role}`, model: g.discriminator }));
     for (const model of this.models().map((m) => m.model)) initializeDenseLayers(model, this.rng);
-    this.dOptimizer = tf.train.adam(o.lr, o.beta1, o.beta2, 1e-7);
-    this.gOptimizer = tf.train.adam(o.lr, o.beta1, o.beta2, 1e-7);
+    const adam = { learningRate: o.lr, beta1: o.beta1, beta2: o.beta2, epsilon: 1e-7 };
+    this.dOptimizer = new Adam(adam);
+    this.gOptimizer = new Adam(adam);
     this.inputs = tf.concat2d([data.benign, data.adversarial], 0);
   }
 
@@ -133,11 +131,15 @@ export class GanTrainer {
 
       // D step. The fakes come from inference-mode generators (as Keras `predict` gives them
       // in the reference code) and sit outside the tape.
-      const fakes = this.gans.map((g) => g.generator.predict(x) as tf.Tensor2D);
+      const fakes = this.gans.map((g) => g.generator.apply(x, { training: false }) as tf.Tensor2D);
       const dLoss = (i: number) => {
-        const D = this.gans[i]!.discriminator;
-        const real = bceToConstant(D.apply(targets[i]!) as tf.Tensor, 1);
-        const fake = bceToConstant(D.apply(fakes[i]!) as tf.Tensor, 0);
+        // D has no batch statistics, so real and fake rows can share one pass (fewer ops).
+        const scores = this.gans[i]!.discriminator.apply(
+          tf.concat2d([targets[i]!, fakes[i]!], 0),
+        ) as tf.Tensor2D;
+        const [onReal, onFake] = tf.split(scores, 2, 0) as [tf.Tensor2D, tf.Tensor2D];
+        const real = bceToConstant(onReal, 1);
+        const fake = bceToConstant(onFake, 0);
         return tf.keep(tf.mul(tf.add(real, fake), 0.5) as tf.Scalar);
       };
       const dVars = this.trainableOf(this.discriminators.map((x) => x.model));
@@ -150,7 +152,7 @@ export class GanTrainer {
         const total = tf.add(pg, ng);
         return (o.discriminator === 'shared' ? tf.mul(total, 0.5) : total) as tf.Scalar;
       }, dVars);
-      this.dOptimizer.applyGradients(inOrder(dVars, dGrads.grads));
+      this.dOptimizer.applyGradients(dVars, inOrder(dVars, dGrads.grads));
 
       // G step: gradients flow through D, but only generator variables are updated.
       const gVars = this.trainableOf(this.gans.map((g) => g.generator));
@@ -168,7 +170,7 @@ export class GanTrainer {
         recorded.gLossNG = parts[1]!.loss;
         return tf.add(parts[0]!.loss, parts[1]!.loss) as tf.Scalar;
       }, gVars);
-      this.gOptimizer.applyGradients(inOrder(gVars, gGrads.grads));
+      this.gOptimizer.applyGradients(gVars, inOrder(gVars, gGrads.grads));
     });
     const losses = Object.fromEntries(
       LOSS_COLUMNS.map((c) => [c, recorded[c]!.dataSync()[0]!]),
@@ -213,7 +215,7 @@ export class GanTrainer {
       for (const w of model.weights) tensors[`${name}/${w.originalName}`] = w.read().clone();
     }
     for (const [name, opt] of this.optimizers()) {
-      (await snapshotAdam(opt)).forEach((t, i) => (tensors[`opt/${name}/${i}`] = t));
+      opt.snapshot().forEach((t, i) => (tensors[`opt/${name}/${i}`] = t));
     }
     return {
       iteration: this.iterationCount,
@@ -239,7 +241,7 @@ export class GanTrainer {
       for (let i = 0; state.tensors[`opt/${name}/${i}`]; i++) {
         parts.push(state.tensors[`opt/${name}/${i}`]!);
       }
-      await restoreAdam(opt, parts);
+      opt.restore(parts);
     }
     this.rng = Rng.fromState(state.rng);
     this.iterationCount = state.iteration;
@@ -260,7 +262,7 @@ export class GanTrainer {
     this.inputs.dispose();
   }
 
-  private optimizers(): [string, tf.AdamOptimizer][] {
+  private optimizers(): [string, Adam][] {
     return [
       ['d', this.dOptimizer],
       ['g', this.gOptimizer],

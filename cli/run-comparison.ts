@@ -10,9 +10,9 @@ import type { experimentWorkflow } from '../workflows/index.js';
 import type { CommandIo } from './command.js';
 import { clusterOptionsOf } from './cluster-options.js';
 import { printComparison } from './print-comparison.js';
-import { progressLine } from './progress-view.js';
 import { hostEmbeddedWorkers, isEmbedded } from './run-experiment.js';
-import { stderrStatusLine } from './status-line.js';
+import { StatusLine, stderrStatusLine } from './status-line.js';
+import { ProgressPrinter } from './watch-experiment.js';
 
 const POLL_MS = 2000;
 
@@ -22,7 +22,27 @@ export interface CompareOptions {
   json?: string | boolean;
 }
 
-/** A line per experiment whenever its stage changes, until the comparison closes. */
+/** Whole lines to stderr, each prefixed with the experiment it is about. */
+function prefixedLines(id: string, io: CommandIo): StatusLine {
+  return new StatusLine({
+    write: (text) =>
+      io.err(
+        text
+          .split('\n')
+          .filter((line) => line !== '')
+          .map((line) => `[${id}] ${line}\n`)
+          .join(''),
+      ),
+    // Two experiments run at once, so no single line can be redrawn in place.
+    tty: false,
+    columns: () => undefined,
+  });
+}
+
+/**
+ * Each experiment's stages as `sfe run` shows them (a line per finished or cached stage, progress
+ * per change of stage or tenth of a stage), prefixed with its id, until the comparison closes.
+ */
 async function followComparison(
   client: Client,
   handle: CompareHandle,
@@ -30,23 +50,26 @@ async function followComparison(
   io: CommandIo,
   stop?: AbortSignal,
 ): Promise<void> {
-  const last = new Map<string, string>();
+  const printers = new Map(
+    experimentIds.map((id) => [id, new ProgressPrinter(prefixedLines(id, io))]),
+  );
+  const { startTime: started } = await handle.describe();
   const closed = handle.result().then(
     () => true,
     () => true,
   );
   let done = false;
   void closed.then(() => (done = true));
-  while (!done && !stop?.aborted) {
-    for (const id of experimentIds) {
+  for (;;) {
+    const last = done;
+    for (const [id, printer] of printers) {
       const child = client.workflow.getHandle<typeof experimentWorkflow>(id) as ExperimentHandle;
       const view = await viewExperiment(child, stop).catch(() => undefined);
-      const stage = view?.state?.stage;
-      if (view && stage && last.get(id) !== `${stage}/${view.status}`) {
-        last.set(id, `${stage}/${view.status}`);
-        io.err(`[${id}] ${progressLine(view, undefined)}\n`);
-      }
+      // Until the comparison starts a child, its id names the previous comparison's run.
+      if (view && view.startTime >= started) printer.update(view);
     }
+    // One more pass after the comparison closes prints the children's last stage lines.
+    if (last || stop?.aborted) return;
     await Promise.race([
       closed,
       sleep(POLL_MS, undefined, { signal: stop }).catch(() => undefined),

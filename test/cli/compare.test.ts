@@ -36,6 +36,10 @@ describe('sfe compare on the embedded defaults (child processes)', function () {
   it('runs both protocols, writes one page and JSON, and the paper protocol leaks', async () => {
     const result = await sfe('compare', 'tiny.yaml', '--json');
     assert.equal(result.code, 0, result.stderr);
+    for (const id of ['tiny-compare-leak-free', 'tiny-compare-paper']) {
+      assert.match(result.stderr, new RegExp(`\\[${id}\\] \\[1/8 dataset\\] done in `));
+      assert.match(result.stderr, new RegExp(`\\[${id}\\] \\[8/8 report\\] done in `));
+    }
     const summary = JSON.parse(result.stdout) as CompareSummary;
     assert.equal(summary.html, join(dir, 'runs', 'comparisons', 'tiny-compare', 'report.html'));
     const page = await readFile(summary.html, 'utf8');
@@ -70,6 +74,7 @@ describe('sfe compare on the embedded defaults (child processes)', function () {
   it('prints the side-by-side table, reusing every finished stage on a second run', async () => {
     const result = await sfe('compare', 'tiny.yaml');
     assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stderr, /\[tiny-compare-paper\] \[5\/8 \w+\] cached/);
     assert.match(result.stdout, /leak-free\s+paper\s+paper − leak-free/);
     assert.match(result.stdout, /adversarial defended\s+\S+% \(\d+\/\d+, 95% CI [\d.]+–[\d.]+%\)/);
     assert.match(result.stdout, /exact dup\. in train\s+0\s+\d+/);

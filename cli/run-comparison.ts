@@ -4,6 +4,8 @@ import { openCluster } from '../client/cluster.js';
 import { comparisonOf, launchComparison, type CompareHandle } from '../client/comparisons.js';
 import { viewExperiment, type ExperimentHandle } from '../client/experiments.js';
 import { reportLocationOf } from '../client/report-location.js';
+import { launchProblems } from '../client/launch-checks.js';
+import { ConfigError } from '../config-schema/config-error.js';
 import { loadConfig } from '../config-schema/load-config.js';
 import { comparisonKeys, type Comparison } from '../pipeline/compare/comparison.js';
 import type { experimentWorkflow } from '../workflows/index.js';
@@ -84,6 +86,8 @@ export async function runComparison(
   io: CommandIo,
 ): Promise<number> {
   const config = await loadConfig(file);
+  const problems = await launchProblems(config);
+  if (problems.length > 0) throw new ConfigError(file, problems);
   const input = comparisonOf(config);
   const clusterOptions = clusterOptionsOf({
     address: typeof options.address === 'string' ? options.address : config.temporal.address,

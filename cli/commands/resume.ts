@@ -18,6 +18,8 @@ export const resume: Command = {
     const { experimentInput, startExperiment } = await import('../../client/experiments.js');
     const { followExperiment, isEmbedded } = await import('../run-experiment.js');
     const { parseConfig } = await import('../../config-schema/load-config.js');
+    const { launchProblems } = await import('../../client/launch-checks.js');
+    const { ConfigError } = await import('../../config-schema/config-error.js');
     return withExperiment(args, async (handle, cluster) => {
       const embedded = isEmbedded(
         typeof args.options['address'] === 'string' ? args.options['address'] : undefined,
@@ -30,7 +32,15 @@ export const resume: Command = {
         return 1;
       }
       const input = { ...(await experimentInput(handle)), force: [] };
-      const config = parseConfig(input.config, `experiment ${input.experimentId}`);
+      const source = `experiment ${input.experimentId}`;
+      const config = parseConfig(input.config, source);
+      // The store or the pinned model may have moved since the launch: say so before a stage
+      // fails on it after its retries.
+      const problems = await launchProblems(config);
+      if (problems.length > 0) {
+        io.err(`${new ConfigError(source, problems).message}\n`);
+        return 1;
+      }
       if (running) {
         // On the embedded server a run stopped with Ctrl-C stays open with nobody serving it:
         // hosting its workers again continues it where it stood.

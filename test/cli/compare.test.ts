@@ -33,6 +33,21 @@ describe('sfe compare on the embedded defaults (child processes)', function () {
     await rm(dir, { recursive: true, force: true });
   });
 
+  it('checks the store before it starts anything: a store folder that is a file fails by field', async () => {
+    await writeFile(join(dir, 'a-file'), 'not a folder');
+    await writeFile(
+      join(dir, 'bad-store.yaml'),
+      YAML.stringify({ ...tinyDemoConfig('bad-store'), storage: { uri: './a-file' } }),
+    );
+    const result = await sfe('compare', 'bad-store.yaml');
+    assert.equal(result.code, 1, result.stderr);
+    assert.match(
+      result.stderr,
+      /bad-store\.yaml: storage\.uri: \S*a-file exists and is not a folder/,
+    );
+    assert.doesNotMatch(result.stderr, /experiments bad-store/);
+  });
+
   it('runs both protocols, writes one page and JSON, and the paper protocol leaks', async () => {
     const result = await sfe('compare', 'tiny.yaml', '--json');
     assert.equal(result.code, 0, result.stderr);

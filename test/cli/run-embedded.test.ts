@@ -173,6 +173,21 @@ describe('sfe run on the embedded defaults (child processes)', function () {
     assert.equal((JSON.parse(status.stdout) as { status: string }).status, 'COMPLETED');
   });
 
+  it('sfe resume checks the store first: one whose folder became a file fails at once, by field', async () => {
+    const config = { ...tinyDemoConfig('moved-store'), storage: { uri: './moved-store' } };
+    await writeFile(join(dir, 'moved.yaml'), YAML.stringify(config));
+    assert.equal((await sfe('run', 'moved.yaml')).code, 0);
+    await rm(join(dir, 'moved-store'), { recursive: true });
+    await writeFile(join(dir, 'moved-store'), 'not a folder');
+    const resumed = await sfe('resume', 'moved-store');
+    assert.equal(resumed.code, 1, resumed.stderr);
+    assert.match(
+      resumed.stderr,
+      /experiment moved-store: storage\.uri: \S*moved-store exists and is not a folder/,
+    );
+    assert.doesNotMatch(resumed.stderr, /resumed/);
+  });
+
   it('sfe sweep run on the embedded defaults ranks its trials and writes the sweep page', async () => {
     const spec = {
       name: 'tiny-sweep',

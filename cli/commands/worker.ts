@@ -42,6 +42,11 @@ export const worker: Command = {
       valueName: 'LEVEL',
       description: 'Temporal SDK log level: INFO (default), WARN or ERROR',
     },
+    'alive-file': {
+      type: 'string',
+      valueName: 'PATH',
+      description: 'Touch PATH every 15 s while running, for a liveness probe (find PATH -mmin -5)',
+    },
     'grace-seconds': {
       type: 'string',
       valueName: 'S',
@@ -95,7 +100,14 @@ export const worker: Command = {
       logLevel: logLevelOf(args.options['log-level']),
       log: (line) => io.err(`${line}\n`),
     });
+    const aliveFile = args.options['alive-file'];
+    const { keepAliveFile } = await import('../../workers/alive-file.js');
+    const alive =
+      typeof aliveFile === 'string'
+        ? await keepAliveFile(aliveFile, (line) => io.err(`${line}\n`))
+        : undefined;
     await host.done;
+    alive?.stop();
     io.err('[sfe] worker stopped\n');
     return 0;
   },

@@ -3,7 +3,8 @@
 # seeing only its own GPU, so that a machine runs one training per GPU. The GPUs are
 # SFE_GPU_DEVICES (e.g. 0,1), else those the engine gave the container (NVIDIA_VISIBLE_DEVICES),
 # else every GPU nvidia-smi lists, else one worker (a machine without a GPU). Arguments go to
-# each worker. SIGTERM reaches every worker, and the container ends when they all have stopped.
+# each worker; each touches its own /tmp/sfe-alive-gpu<id> (the healthcheck). SIGTERM reaches
+# every worker, and the container ends when they all have stopped.
 set -euo pipefail
 
 devices=${SFE_GPU_DEVICES:-}
@@ -21,7 +22,8 @@ fi
 pids=()
 IFS=, read -ra ids <<<"$devices"
 for id in "${ids[@]}"; do
-  CUDA_VISIBLE_DEVICES=$id node /app/dist/cli/main.js worker --role gpu --slots 1 "$@" &
+  CUDA_VISIBLE_DEVICES=$id node /app/dist/cli/main.js worker --role gpu --slots 1 \
+    --alive-file "/tmp/sfe-alive-gpu$id" "$@" &
   pids+=($!)
 done
 echo "[gpu-workers] ${#pids[@]} worker(s), GPU(s) $devices" >&2

@@ -148,6 +148,20 @@ describe('docker-compose.yml on a real Docker engine (test override: host networ
     });
   });
 
+  it('both worker containers turn healthy: every worker in them touches its alive file', async () => {
+    await timed('workers healthy (alive files)', async () => {
+      for (const service of ['cpu-worker', 'gpu-worker']) {
+        const id = await c.containerOf(service);
+        let status = '';
+        for (let i = 0; i < 60 && status !== 'healthy'; i++) {
+          status = (await c.docker('inspect', '-f', '{{.State.Health.Status}}', id)).trim();
+          if (status !== 'healthy') await sleep(2000);
+        }
+        assert.equal(status, 'healthy', `${service} health`);
+      }
+    });
+  });
+
   it('a GPU worker container killed mid-GAN and started again resumes from its checkpoint, with the metrics of an uninterrupted run', async () => {
     await timed('uninterrupted reference run', async () => {
       reference = await resultOf(await launch(config('deploy-reference', slowGan)));

@@ -18,6 +18,7 @@ interface Resource {
 }
 interface Container {
   args: string[];
+  livenessProbe?: { exec: { command: string[] } };
   envFrom: { configMapRef?: { name: string }; secretRef?: { name: string } }[];
   resources: { requests: Record<string, unknown>; limits?: Record<string, unknown> };
 }
@@ -64,7 +65,7 @@ describe('deployment manifests (kustomize build, kubernetes-validate offline)', 
     );
   });
 
-  it('GPU pods take one GPU and one training each, with time to checkpoint; PDBs and config references match', async () => {
+  it('GPU pods take one GPU and one training each, with time to checkpoint; liveness probes, PDBs and config references match', async () => {
     const { resources } = await render('example');
     const byKind = (kind: string) => resources.filter((r) => r.kind === kind);
     const names = new Set(resources.map((r) => `${r.kind}/${r.metadata.name}`));
@@ -91,6 +92,14 @@ describe('deployment manifests (kustomize build, kubernetes-validate offline)', 
         return Object.entries(selector).every(([k, v]) => template.metadata.labels[k] === v);
       });
       assert.ok(pdb, `${deployment.metadata.name} has a PodDisruptionBudget`);
+      // The probe reads the file the worker is told to touch.
+      const alive = container.args.find((a) => a.startsWith('--alive-file='))?.split('=')[1];
+      assert.ok(alive, `${deployment.metadata.name} touches an alive file`);
+      assert.match(
+        container.livenessProbe?.exec.command.join(' ') ?? '',
+        new RegExp(`find ${alive} -mmin -5`),
+        `${deployment.metadata.name}: its liveness probe checks ${alive}`,
+      );
       if (deployment.metadata.name === 'sfe-gpu-worker') {
         assert.equal(container.resources.limits?.['nvidia.com/gpu'], 1);
         assert.ok(container.args.includes('--role=gpu') && container.args.includes('--slots=1'));

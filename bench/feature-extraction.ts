@@ -4,10 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { selectBackend, type BackendName } from '../ml/backend.js';
 import { extractFeatures } from '../ml/features/extract-features.js';
-import { ImagePipelineOptionsSchema } from '../ml/images/image-options.js';
+import {
+  ImagePipelineOptionsSchema,
+  type ImagePipelineOptions,
+} from '../ml/images/image-options.js';
+import type { ImageSource } from '../ml/images/load-image-batch.js';
 import { createSourceReader } from '../ml/images/read-source.js';
 import { buildInceptionV3, INCEPTION_V3_FEATURE_LAYER } from '../ml/models/inception-v3.js';
-import { splitModel } from '../ml/models/split-model.js';
+import { splitModel, type SplitModel } from '../ml/models/split-model.js';
 import { openStore } from '../store/open-store.js';
 import { writeBenchJpegs } from './image-pipeline.js';
 import type { BenchResult } from './result.js';
@@ -20,6 +24,44 @@ const IMAGES: Record<BackendName, { images: number; batch: number }> = {
   cpu: { images: 2, batch: 2 },
 };
 
+export const FEATURE_EXTRACTION_NAME =
+  'InceptionV3 feature extraction (JPEG → avg_pool + probabilities → shards)';
+
+export interface ExtractionBench {
+  /** The generated JPEGs, as files in the bench folder. */
+  sources: ImageSource[];
+  /** The image options of the run: the product's defaults for a 299² InceptionV3. */
+  images: ImagePipelineOptions;
+  /** Seconds of one extractFeatures run over `items` into a new `prefix` of the local store. */
+  time(prefix: string, items?: readonly ImageSource[]): Promise<number>;
+}
+
+/**
+ * The product's features stage on `count` generated photo-like JPEGs in `dir`: extractFeatures
+ * with `split` (JPEG → features and head probabilities → safetensors shards in a local store).
+ */
+export async function prepareExtraction(
+  dir: string,
+  split: SplitModel,
+  count: number,
+  batchSize: number,
+): Promise<ExtractionBench> {
+  const sources = await writeBenchJpegs(join(dir, 'images'), count);
+  const store = openStore(join(dir, 'store'));
+  const read = createSourceReader();
+  const images = ImagePipelineOptionsSchema.parse({ size: 299 });
+  const options = { images, batchSize, shardSize: 1024 };
+  return {
+    sources,
+    images,
+    async time(prefix, items = sources) {
+      const start = performance.now();
+      await extractFeatures(items, split, read, store, prefix, options);
+      return (performance.now() - start) / 1000;
+    },
+  };
+}
+
 /**
  * End-to-end feature extraction (JPEG → InceptionV3 avg_pool features and head probabilities
  * → safetensors shards in a local store) with random weights, after one warm-up batch.
@@ -31,23 +73,12 @@ export async function benchFeatureExtraction(backend: BackendName): Promise<Benc
   const model = buildInceptionV3();
   try {
     const split = splitModel(model, INCEPTION_V3_FEATURE_LAYER);
-    const sources = await writeBenchJpegs(join(dir, 'images'), images);
-    const store = openStore(join(dir, 'store'));
-    const read = createSourceReader();
-    const options = {
-      images: ImagePipelineOptionsSchema.parse({ size: 299 }),
-      batchSize: batch,
-      shardSize: 1024,
-    };
-    if (backend !== 'cpu') {
-      await extractFeatures(sources.slice(0, batch), split, read, store, 'warm-up', options);
-    }
-    const start = performance.now();
-    await extractFeatures(sources, split, read, store, 'timed', options);
-    const seconds = (performance.now() - start) / 1000;
+    const extraction = await prepareExtraction(dir, split, images, batch);
+    if (backend !== 'cpu') await extraction.time('warm-up', extraction.sources.slice(0, batch));
+    const seconds = await extraction.time('timed');
     return [
       {
-        name: 'InceptionV3 feature extraction (JPEG → avg_pool + probabilities → shards)',
+        name: FEATURE_EXTRACTION_NAME,
         value: images / seconds,
         unit: 'images/s',
         backend: tf.getBackend(),

@@ -3,6 +3,9 @@
 Reads one JSON request per line on stdin and answers one JSON line on stdout:
   {"op": "inception", "batch": 32}          -> {"seconds": s}  one avg_pool batch, 299x299
   {"op": "gan", "iterations": k}            -> {"seconds": s}  k SFE GAN iterations, d=2048
+  {"op": "features", "files": [...], "batch": 32, "size": 299, "resize": "shorter-side-crop",
+   "preprocessing": "keras", "out": "x.npz"} -> {"seconds": s}  JPEG files -> avg_pool features
+                                             and head probabilities, saved to out
 Models are built (and the GAN step traced) once, at the first request of each kind.
 """
 import json
@@ -22,18 +25,55 @@ DIM, BATCH, PAIRS = 2048, 64, 256
 HIDDEN, D_HIDDEN = [256, 512, 1024], [512, 256]
 
 
+_inception = []
+
+
+def inception_model():
+    """InceptionV3 with its head (random weights), built once for both requests that use it."""
+    if not _inception:
+        _inception.append(keras.applications.InceptionV3(weights=None))
+    return _inception[0]
+
+
 def inception():
-    model = keras.applications.InceptionV3(weights=None, include_top=False, pooling="avg")
+    model = inception_model()
+    backbone = keras.Model(model.input, model.get_layer("avg_pool").output)
     # Traced once, as Keras' predict does, rather than run op by op.
-    infer = tf.function(lambda x: model(x, training=False))
+    infer = tf.function(lambda x: backbone(x, training=False))
     images = {}
 
-    def run(batch):
+    def run(request):
+        batch = request["batch"]
         if batch not in images:
             images[batch] = tf.random.uniform([batch, 299, 299, 3], -1, 1)
             infer(images[batch])  # trace and warm up
         start = time.perf_counter()
         infer(images[batch]).numpy()
+        return time.perf_counter() - start
+
+    return run
+
+
+def features():
+    """The features stage as a Keras user writes it: tf.data decodes while the model runs."""
+    model = inception_model()
+    both = keras.Model(model.input, [model.get_layer("avg_pool").output, model.output])
+    infer = tf.function(lambda x: both(x, training=False))
+
+    def run(request):
+        assert request["preprocessing"] == "keras", request["preprocessing"]
+        size = request["size"]
+        # shorter-side-crop: the centre square at the image's aspect, scaled to size (as ours).
+        resize = keras.layers.Resizing(size, size, crop_to_aspect_ratio=request["resize"] == "shorter-side-crop")
+
+        def load(path):
+            image = tf.io.decode_jpeg(tf.io.read_file(path), channels=3)
+            return keras.applications.inception_v3.preprocess_input(resize(tf.cast(image, tf.float32)))
+
+        start = time.perf_counter()
+        images = tf.data.Dataset.from_tensor_slices(request["files"]).map(load, num_parallel_calls=tf.data.AUTOTUNE)
+        outputs = [[f.numpy(), p.numpy()] for f, p in map(infer, images.batch(request["batch"]).prefetch(tf.data.AUTOTUNE))]
+        np.savez(request["out"], features=np.concatenate([f for f, _ in outputs]), probabilities=np.concatenate([p for _, p in outputs]))
         return time.perf_counter() - start
 
     return run
@@ -93,9 +133,9 @@ def gan():
     for _ in range(2):  # trace and warm up
         [v.numpy() for v in step(rows())]
 
-    def run(iterations):
+    def run(request):
         start = time.perf_counter()
-        for _ in range(iterations):
+        for _ in range(request["iterations"]):
             [v.numpy() for v in step(rows())]
         return time.perf_counter() - start
 
@@ -104,14 +144,13 @@ def gan():
 
 def main():
     runners = {}
-    makers = {"inception": inception, "gan": gan}
+    makers = {"inception": inception, "features": features, "gan": gan}
     for line in sys.stdin:
         request = json.loads(line)
         op = request["op"]
         if op not in runners:
             runners[op] = makers[op]()
-        arg = request.get("batch") if op == "inception" else request.get("iterations")
-        print(json.dumps({"seconds": runners[op](arg), "tensorflow": tf.__version__}), flush=True)
+        print(json.dumps({"seconds": runners[op](request), "tensorflow": tf.__version__}), flush=True)
 
 
 if __name__ == "__main__":

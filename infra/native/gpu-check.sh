@@ -2,7 +2,8 @@
 # GPU check for a Linux NVIDIA machine with CUDA 12 drivers (a few minutes, most of it the one-time
 # install): installs the GPU variant (tfjs-node-gpu against tensorflow[and-cuda] 2.16.2, CUDA
 # libraries from the nvidia-*-cu12 pip packages), shows that TensorFlow places ops on the GPU, and
-# prints InceptionV3 avg_pool images/s and SFE GAN iterations/s beside Keras on the same GPU.
+# prints InceptionV3 avg_pool images/s, the features stage end to end (JPEG files → features) and
+# SFE GAN iterations/s beside Keras on the same GPU.
 #
 #   bash infra/native/gpu-check.sh        # from the repo root, after npm ci and npm run build
 set -euo pipefail

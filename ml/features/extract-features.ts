@@ -5,7 +5,7 @@ import { commitArtifact, type Manifest } from '../../store/artifact-commit.js';
 import { encodeSafetensors } from '../../store/safetensors.js';
 import type { ImageFailure } from '../images/image-failure.js';
 import type { ImagePipelineOptions } from '../images/image-options.js';
-import { loadImageBatch, type ImageSource } from '../images/load-image-batch.js';
+import { queueImageBatch, type ImageSource } from '../images/load-image-batch.js';
 import type { ReadSource } from '../images/read-source.js';
 import type { SplitModel } from '../models/split-model.js';
 import { FAILURES_PART, shardPartName } from './feature-shards.js';
@@ -46,7 +46,8 @@ function outputWidth(model: tf.LayersModel): number {
 /**
  * Extracts features and undefended head outputs for `items` and commits them under `prefix` as
  * safetensors shards (see feature-shards.ts). Shards are produced lazily, one at a time, as the
- * commit writes them, so memory holds one shard and one batch whatever the number of images.
+ * commit writes them, so memory holds one shard and one batch (and the decoded pixels of the
+ * next) whatever the number of images.
  * Images that cannot be read or decoded are skipped and listed in `failures.json`.
  */
 export async function extractFeatures(
@@ -73,9 +74,15 @@ export async function extractFeatures(
     const probabilities = new Float32Array(shardItems.length * classes);
     const index = new Int32Array(shardItems.length);
     const ids: string[] = [];
+    const queue = (start: number) =>
+      queueImageBatch(shardItems.slice(start, start + options.batchSize), options.images, read);
+    let queued = await queue(0);
     for (let start = 0; start < shardItems.length; start += options.batchSize) {
       const sources = shardItems.slice(start, start + options.batchSize);
-      const batch = await loadImageBatch(sources, options.images, read);
+      const batch = await queued.finish();
+      // The next batch decodes on sharp's threads during this batch's (blocking) forward pass.
+      const next = start + options.batchSize;
+      if (next < shardItems.length) queued = await queue(next);
       failures.push(...batch.failures);
       if (batch.images) {
         const [f, p] = tf.tidy(() => {

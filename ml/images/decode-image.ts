@@ -69,19 +69,37 @@ async function toRgb(pipeline: Sharp): Promise<RgbImage> {
   };
 }
 
+type ModelViewOptions = Pick<ImagePipelineOptions, 'size' | 'resize' | 'maxInputPixels'>;
+
 /** Decodes an image to the model's size×size view. @throws ImageDecodeError */
 export async function decodeForModel(
   bytes: Uint8Array,
-  options: Pick<ImagePipelineOptions, 'size' | 'resize' | 'maxInputPixels'>,
+  options: ModelViewOptions,
 ): Promise<RgbImage> {
+  return (await queueDecodeForModel(bytes, options)).pixels;
+}
+
+/**
+ * decodeForModel in two steps: the returned promise settles once the header is checked and the
+ * decode is queued on sharp's thread pool, `pixels` once it is decoded. The pool decodes without
+ * the main thread, so work that blocks the main thread (a native forward pass) can run
+ * meanwhile; a decode that has not been queued yet would wait for it instead.
+ * @throws ImageDecodeError (the header, from the returned promise; the pixels, from `pixels`)
+ */
+export async function queueDecodeForModel(
+  bytes: Uint8Array,
+  options: ModelViewOptions,
+): Promise<{ pixels: Promise<RgbImage> }> {
   await checkHeader(bytes, options.maxInputPixels);
   const fit = options.resize === 'plain' ? 'fill' : 'cover';
-  return toRgb(
+  // toRgb queues sharp's pipeline synchronously (buffer input), before its first await.
+  const pixels = toRgb(
     rgbPipeline(bytes, options.maxInputPixels).resize(options.size, options.size, {
       fit,
       position: 'centre',
     }),
   );
+  return { pixels };
 }
 
 /** Decodes an image at its own (EXIF-oriented) size, e.g. to draw a Grad-CAM overlay on. */

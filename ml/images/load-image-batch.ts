@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { decodeForModel, type RgbImage } from './decode-image.js';
+import { queueDecodeForModel, type RgbImage } from './decode-image.js';
 import { ImageDecodeError, type ImageFailure } from './image-failure.js';
 import type { ImagePipelineOptions } from './image-options.js';
 import { preprocessInto } from './preprocess.js';
@@ -20,23 +20,52 @@ export interface ImageBatch {
   failures: ImageFailure[];
 }
 
-async function decodeOne(
+function failureOf(source: ImageSource, err: unknown): ImageFailure {
+  if (err instanceof ImageDecodeError) return { ...source, code: err.code, reason: err.message };
+  return { ...source, code: 'corrupt', reason: (err as Error).message };
+}
+
+/** Reads an image and queues its decode; `outcome` never rejects: a failure is its value. */
+async function queueOne(
   source: ImageSource,
   options: ImagePipelineOptions,
   read: ReadSource,
-): Promise<RgbImage | ImageFailure> {
+): Promise<{ outcome: Promise<RgbImage | ImageFailure> }> {
   let bytes: Uint8Array;
   try {
     bytes = await read(source.uri);
   } catch (err) {
-    return { ...source, code: 'unreadable', reason: (err as Error).message };
+    const failure: ImageFailure = { ...source, code: 'unreadable', reason: (err as Error).message };
+    return { outcome: Promise.resolve(failure) };
   }
   try {
-    return await decodeForModel(bytes, options);
+    const { pixels } = await queueDecodeForModel(bytes, options);
+    return { outcome: pixels.catch((err: unknown) => failureOf(source, err)) };
   } catch (err) {
-    if (err instanceof ImageDecodeError) return { ...source, code: err.code, reason: err.message };
-    return { ...source, code: 'corrupt', reason: (err as Error).message };
+    return { outcome: Promise.resolve(failureOf(source, err)) };
   }
+}
+
+/** A batch whose files are read and whose decodes are queued on sharp's thread pool. */
+export interface QueuedImageBatch {
+  /** Awaits the decodes and builds the batch tensor (only then, so none lives before). */
+  finish(): Promise<ImageBatch>;
+}
+
+/**
+ * The first half of loadImageBatch: settles once every file is read and header-checked and every
+ * decode is queued, so that a forward pass started next overlaps the decoding (see
+ * queueDecodeForModel).
+ */
+export async function queueImageBatch(
+  sources: readonly ImageSource[],
+  options: ImagePipelineOptions,
+  read: ReadSource,
+): Promise<QueuedImageBatch> {
+  const queued = await Promise.all(sources.map((s) => queueOne(s, options, read)));
+  return {
+    finish: async () => toBatch(sources, await Promise.all(queued.map((q) => q.outcome)), options),
+  };
 }
 
 /**
@@ -48,7 +77,14 @@ export async function loadImageBatch(
   options: ImagePipelineOptions,
   read: ReadSource,
 ): Promise<ImageBatch> {
-  const decoded = await Promise.all(sources.map((s) => decodeOne(s, options, read)));
+  return (await queueImageBatch(sources, options, read)).finish();
+}
+
+function toBatch(
+  sources: readonly ImageSource[],
+  decoded: (RgbImage | ImageFailure)[],
+  options: ImagePipelineOptions,
+): ImageBatch {
   const ids: string[] = [];
   const positions: number[] = [];
   const images: RgbImage[] = [];

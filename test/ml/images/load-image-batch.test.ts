@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../../../ml/backend.js';
 import { ImagePipelineOptionsSchema } from '../../../ml/images/image-options.js';
-import { loadImageBatch } from '../../../ml/images/load-image-batch.js';
+import { loadImageBatch, queueImageBatch } from '../../../ml/images/load-image-batch.js';
 import { createSourceReader } from '../../../ml/images/read-source.js';
 import { noise, paint, writeFixture } from './image-fixtures.js';
 
@@ -94,6 +94,47 @@ describe('loadImageBatch', function () {
         assert.ok(Math.abs(v - expected[c]!) < 1e-5, `${preprocessing}: ${values}`),
       );
     }
+  });
+
+  it('decodes a queued batch while the main thread is blocked, as loadImageBatch would', async function () {
+    const sources = [];
+    for (let i = 0; i < 6; i++) {
+      const bytes = await noise(1200, 900, i + 1)
+        .jpeg()
+        .toBuffer();
+      // Image 3's header reads but its pixels do not: a failure of the queued decode itself.
+      const kept = i === 3 ? bytes.subarray(0, bytes.length >> 1) : bytes;
+      sources.push({ id: `n${i}`, uri: await writeFixture(dir, `noise-${i}.jpg`, kept) });
+    }
+    sources.splice(1, 0, { id: 'missing', uri: join(dir, 'absent.jpg') });
+    const options = ImagePipelineOptionsSchema.parse({ size: 32 });
+    const read = createSourceReader();
+    await loadImageBatch(sources, options, read).then((b) => b.images?.dispose());
+    let start = performance.now();
+    const direct = await loadImageBatch(sources, options, read);
+    const serialMs = performance.now() - start;
+
+    const queued = await queueImageBatch(sources, options, read);
+    // Blocks the main thread as a native forward pass does, long enough for the decodes.
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 4 * serialMs + 500);
+    start = performance.now();
+    const batch = await queued.finish();
+    const finishMs = performance.now() - start;
+
+    assert.ok(finishMs < serialMs / 2, `finish took ${finishMs} ms, a serial load ${serialMs} ms`);
+    assert.deepEqual(batch.ids, direct.ids);
+    assert.deepEqual(batch.positions, [0, 2, 3, 5, 6]);
+    assert.deepEqual(batch.positions, direct.positions);
+    assert.deepEqual(
+      batch.failures.map((f) => [f.id, f.code]),
+      [
+        ['missing', 'unreadable'],
+        ['n3', 'corrupt'],
+      ],
+    );
+    assert.deepEqual(batch.failures, direct.failures);
+    assert.deepEqual(batch.images!.dataSync(), direct.images!.dataSync());
+    tf.dispose([batch.images!, direct.images!]);
   });
 
   it('returns no tensor when every image fails', async function () {

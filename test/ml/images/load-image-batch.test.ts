@@ -132,7 +132,13 @@ describe('loadImageBatch', function () {
         ['n3', 'corrupt'],
       ],
     );
-    assert.deepEqual(batch.failures, direct.failures);
+    // libvips keeps one error buffer for its threads, so with decodes running at once a corrupt
+    // file's reason may read 'Unknown error': compare everything but the wording.
+    const withoutReason = (f: { id: string; uri: string; code: string; reason: string }) => {
+      assert.ok(f.reason.length > 0);
+      return [f.id, f.uri, f.code];
+    };
+    assert.deepEqual(batch.failures.map(withoutReason), direct.failures.map(withoutReason));
     assert.deepEqual(batch.images!.dataSync(), direct.images!.dataSync());
     tf.dispose([batch.images!, direct.images!]);
   });

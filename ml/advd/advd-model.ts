@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { batchNormalization } from '../training/batch-norm-layer.js';
 import type { AdvdOptions } from './advd-options.js';
 import { SeededDropout, type DropoutSeeds } from './seeded-dropout.js';
 
@@ -21,7 +22,7 @@ export function buildAdvdModel(
         ...(i === 0 ? { inputShape: [inputDim] } : {}),
       }),
     );
-    model.add(tf.layers.batchNormalization({ name: `bn_${i + 1}` }));
+    model.add(batchNormalization({ name: `bn_${i + 1}` }));
     model.add(
       new SeededDropout({
         rate: options.dropout[i]!,

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { batchNormalization } from '../training/batch-norm-layer.js';
 import { SeededDropout, type DropoutSeeds } from '../advd/seeded-dropout.js';
 
 const LEAKY_ALPHA = 0.2;
@@ -12,13 +13,13 @@ export function buildAutoencoder(d: number, seeds?: DropoutSeeds): tf.Sequential
   const model = tf.sequential({ name: 'autoencoder' });
   model.add(tf.layers.dense({ units: 1024, inputShape: [d], name: 'enc_dense' }));
   model.add(tf.layers.leakyReLU({ alpha: LEAKY_ALPHA, name: 'enc_leaky' }));
-  model.add(tf.layers.batchNormalization({ name: 'enc_bn' }));
+  model.add(batchNormalization({ name: 'enc_bn' }));
   model.add(new SeededDropout({ rate: 0.3, name: 'enc_dropout', ...(seeds ? { seeds } : {}) }));
   model.add(tf.layers.dense({ units: 128, name: 'bottleneck' }));
   model.add(tf.layers.leakyReLU({ alpha: LEAKY_ALPHA, name: 'bottleneck_leaky' }));
   model.add(tf.layers.dense({ units: 1024, name: 'dec_dense' }));
   model.add(tf.layers.leakyReLU({ alpha: LEAKY_ALPHA, name: 'dec_leaky' }));
-  model.add(tf.layers.batchNormalization({ name: 'dec_bn' }));
+  model.add(batchNormalization({ name: 'dec_bn' }));
   model.add(tf.layers.dense({ units: d, name: 'dense_out' }));
   return model;
 }
@@ -28,7 +29,7 @@ export function buildOneLayer(d: number): tf.Sequential {
   const model = tf.sequential({ name: 'one_layer' });
   model.add(tf.layers.dense({ units: d, inputShape: [d], name: 'dense' }));
   model.add(tf.layers.leakyReLU({ alpha: LEAKY_ALPHA, name: 'leaky' }));
-  model.add(tf.layers.batchNormalization({ momentum: 0.8, name: 'bn' }));
+  model.add(batchNormalization({ momentum: 0.8, name: 'bn' }));
   return model;
 }
 

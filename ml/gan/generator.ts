@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { batchNormalization } from '../training/batch-norm-layer.js';
 import type { GanOptions } from './gan-options.js';
 
 /**
@@ -19,7 +20,7 @@ export function buildGenerator(
       }),
     );
     model.add(tf.layers.leakyReLU({ alpha: options.leakyAlpha, name: `leaky_${i + 1}` }));
-    model.add(tf.layers.batchNormalization({ momentum: options.bnMomentum, name: `bn_${i + 1}` }));
+    model.add(batchNormalization({ momentum: options.bnMomentum, name: `bn_${i + 1}` }));
   });
   model.add(tf.layers.dense({ units: d, activation: 'tanh', name: 'dense_tanh' }));
   model.add(tf.layers.dense({ units: d, name: 'dense_out' }));

@@ -73,6 +73,8 @@ class TensorSlots implements MomentSlots {
  */
 class ResourceSlots implements MomentSlots {
   private weights: tf.Tensor[] = [];
+  /** The data each weight's variable held when this last updated it (else: someone set it). */
+  private handedBack: object[] = [];
   private m: tf.Tensor[] = [];
   private v: tf.Tensor[] = [];
 
@@ -83,9 +85,11 @@ class ResourceSlots implements MomentSlots {
     if (this.weights.length === 0) this.weights = variables.map((x) => this.ops.variable(x));
     variables.forEach((x, i) => {
       const handle = this.weights[i]!;
-      this.ops.assign(handle, x);
+      // A weight set from outside (setWeights, a restored checkpoint) is pointed at again.
+      if (x.dataId !== this.handedBack[i]) this.ops.assign(handle, x);
       this.ops.applyAdam(handle, this.m[i]!, this.v[i]!, s, gradients[i]!);
       x.assign(this.ops.read(handle));
+      this.handedBack[i] = x.dataId;
     });
   }
 
@@ -104,6 +108,7 @@ class ResourceSlots implements MomentSlots {
   dispose(): void {
     tf.dispose([...this.weights, ...this.m, ...this.v]);
     this.weights = [];
+    this.handedBack = [];
     this.m = [];
     this.v = [];
   }

@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 
 /**
- * TensorFlow resource variables and its fused Adam kernel, reached through tfjs-node's generic
- * op execution. tfjs's own optimizers spell every update out in ~14 elementwise ops per
- * variable, each a pass over memory and a native call; `ResourceApplyAdam` is one pass.
+ * TensorFlow resource variables and its fused Adam and batch-normalisation kernels, reached
+ * through tfjs-node's generic op execution. tfjs spells these out in many small ops (~14 per
+ * Adam update of a variable, ~30 for a batch norm and its gradient), each a native call and
+ * most a pass over memory; TensorFlow's kernels do each in one.
  * tfjs-node holds a resource handle as a scalar tensor of dtype `string` (its data stays in
  * TensorFlow), which is how its TensorBoard writer keeps its resource too.
  */
@@ -18,6 +19,7 @@ interface NodeBinding {
   TF_ATTR_TYPE: number;
   TF_ATTR_SHAPE: number;
   TF_ATTR_BOOL: number;
+  TF_ATTR_FLOAT: number;
   TF_FLOAT: number;
 }
 
@@ -129,6 +131,59 @@ export class NativeResourceOps {
       ],
       0,
     );
+  }
+
+  /**
+   * `FusedBatchNormV3` in training mode on NHWC input: the normalised output, the batch mean and
+   * (Bessel-corrected) variance, and the reserve tensors its gradient needs.
+   */
+  fusedBatchNormTraining(
+    x: tf.Tensor,
+    scale: tf.Tensor,
+    offset: tf.Tensor,
+    epsilon: number,
+  ): { y: tf.Tensor; mean: tf.Tensor; variance: tf.Tensor; reserve: tf.Tensor[] } {
+    const empty = tf.tensor1d([]);
+    const [y, mean, variance, ...reserve] = this.backend.executeMultipleOutputs(
+      'FusedBatchNormV3',
+      [
+        ...this.batchNormAttrs(epsilon),
+        { name: 'exponential_avg_factor', type: this.backend.binding.TF_ATTR_FLOAT, value: 1 },
+      ],
+      [x, scale, offset, empty, empty],
+      6,
+    );
+    empty.dispose();
+    return { y: y!, mean: mean!, variance: variance!, reserve };
+  }
+
+  /** `FusedBatchNormGradV3` for `fusedBatchNormTraining`'s output. */
+  fusedBatchNormGrad(
+    dy: tf.Tensor,
+    x: tf.Tensor,
+    scale: tf.Tensor,
+    reserve: tf.Tensor[],
+    epsilon: number,
+  ): { dx: tf.Tensor; dScale: tf.Tensor; dOffset: tf.Tensor } {
+    const [dx, dScale, dOffset, ...unused] = this.backend.executeMultipleOutputs(
+      'FusedBatchNormGradV3',
+      this.batchNormAttrs(epsilon),
+      [dy, x, scale, ...reserve],
+      5,
+    );
+    tf.dispose(unused);
+    return { dx: dx!, dScale: dScale!, dOffset: dOffset! };
+  }
+
+  private batchNormAttrs(epsilon: number): OpAttr[] {
+    const b = this.backend.binding;
+    return [
+      this.floatAttr('T'),
+      this.floatAttr('U'),
+      { name: 'epsilon', type: b.TF_ATTR_FLOAT, value: epsilon },
+      { name: 'data_format', type: b.TF_ATTR_STRING, value: 'NHWC' },
+      { name: 'is_training', type: b.TF_ATTR_BOOL, value: true },
+    ];
   }
 
   private floatAttr(name: string): OpAttr {

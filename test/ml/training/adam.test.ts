@@ -12,8 +12,8 @@ const GRADIENTS = [
   [2, 2, -1, -0.5],
 ];
 
-/** TensorFlow's ApplyAdam update written out in float64, step by step. */
-function byHand(steps: number): number[] {
+/** TensorFlow's ApplyAdam update written out in float64, step by step (`reset`: x set before a step). */
+function byHand(steps: number, reset?: { before: number; to: number[] }): number[] {
   const { learningRate: lr, beta1: b1, beta2: b2, epsilon: eps } = SETTINGS;
   const x = [...START];
   const m = x.map(() => 0);
@@ -21,6 +21,7 @@ function byHand(steps: number): number[] {
   for (let t = 1; t <= steps; t++) {
     const alpha = (lr * Math.sqrt(1 - b2 ** t)) / (1 - b1 ** t);
     const g = GRADIENTS[t - 1]!;
+    if (reset?.before === t) x.splice(0, x.length, ...reset.to);
     x.forEach((_, i) => {
       m[i] = m[i]! + (g[i]! - m[i]!) * (1 - b1);
       v[i] = v[i]! + (g[i]! ** 2 - v[i]!) * (1 - b2);
@@ -56,6 +57,24 @@ for (const backend of ['cpu', 'tensorflow'] as BackendName[]) {
         ),
       );
       assert.notDeepEqual(got, START);
+      adam.dispose();
+      x.dispose();
+    });
+
+    it('updates a weight set from outside between steps from its new value', function () {
+      const x = tf.variable(tf.tensor1d(START));
+      const adam = new Adam(SETTINGS);
+      const moved = [3, 1, -1, 0.25];
+      train(adam, x, 0, 1);
+      x.assign(tf.tensor1d(moved));
+      train(adam, x, 1, 3);
+      const got = Array.from(x.dataSync());
+      byHand(3, { before: 2, to: moved }).forEach((want, i) =>
+        assert.ok(
+          Math.abs(got[i]! - want) <= 1e-6 * Math.max(1, Math.abs(want)),
+          `x[${i}] ${got[i]} ≠ ${want}`,
+        ),
+      );
       adam.dispose();
       x.dispose();
     });

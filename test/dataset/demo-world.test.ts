@@ -174,11 +174,12 @@ describe('demo world', () => {
       byCue.set(image.cueWnid, [...(byCue.get(image.cueWnid) ?? []), luma]);
     }
     const means = [...byCue.values()].map((xs) => xs.reduce((a, b) => a + b, 0) / xs.length);
-    // Shading and noise move a border's luma by tens of levels; the cue moves the mean by little.
-    // Measured: the per-cue means span about 5 levels (about 1 standard error of a mean).
+    // Shading and noise move a border's luma by tens of levels, so the per-cue means scatter a
+    // little (measured: they span 7.9 levels); backgrounds of one saturation and value but
+    // different hues would differ by up to 92 levels (blue against yellow).
     const spread = Math.max(...means) - Math.min(...means);
     assert.ok(
-      spread < 12,
+      spread < 20,
       `per-cue mean border luma: ${means.map((m) => m.toFixed(1)).join(', ')}`,
     );
   });

@@ -25,9 +25,19 @@ export const smallCnnTrainingSchema = z.strictObject({
    * A target model whose features hold the object while its head follows the cue: conv blocks
    * that see the image in grey are trained first, alone, for `shapeEpochs` (with random flips and
    * quarter turns), then frozen; a colour path of `filters` 1×1 filters and the head then train
-   * on the benign images for `epochs`. Absent: one plain CNN trained end to end.
+   * on the benign images for `epochs`. The shape features reach the head multiplied by
+   * `shapeGain` (fixed): below 1 they are quiet beside the colour, so the head, which learns
+   * from images where the colour predicts the class, leans on the colour — the shortcut a
+   * natural-adversarial image exploits — while a read-out that standardises the features (the
+   * report's linear probe) still finds the shape. Absent: one plain CNN trained end to end.
    */
-  colourPath: z.strictObject({ filters: positiveInt, shapeEpochs: positiveInt }).optional(),
+  colourPath: z
+    .strictObject({
+      filters: positiveInt,
+      shapeEpochs: positiveInt,
+      shapeGain: positiveNumber.max(1).default(1),
+    })
+    .optional(),
   /** Defaults to the experiment's `seed`. */
   seed: seedSchema.optional(),
 });

@@ -49,10 +49,12 @@ const SHADING = 40;
  * byte-identical files. A root already holding this world is left as is; a root holding another
  * demo world is regenerated; any other non-empty folder is refused rather than mixed into.
  *
- * Each class is a shape drawn at a random place, size, angle and colour. Its background (hue and
- * stripe direction) is the trivial cue: in benign images it matches the class (with probability
- * `cueAgreement`), in adversarial images it is always another class's, which is how ImageNet-A
- * fools classifiers that learnt the background instead of the object.
+ * Each class is a shape drawn at a random place, size, angle and colour. Its background hue is the
+ * trivial cue: in benign images it matches the class (with probability `cueAgreement`), in
+ * adversarial images it is always another class's, which is how ImageNet-A fools classifiers that
+ * learnt the background instead of the object. The cue is in the colour only: every background
+ * has the same luma and stripes in a random direction, so the grey image shows the object and
+ * nothing of the cue (the demo's target model has a grey shape path that must learn the shapes).
  */
 export async function generateDemoWorld(
   root: string,
@@ -148,18 +150,37 @@ function planWorld(
   };
 }
 
-/** The background hue (degrees) and stripe angle (radians) that are class `c`'s cue. */
-export function demoCue(c: number, classes: number): { hue: number; angle: number } {
-  return { hue: (360 * c) / classes, angle: (Math.PI * c) / classes };
+/** The background hue (degrees, on the chromaticity plane of `chromaAt`) that is class `c`'s cue. */
+export function demoCue(c: number, classes: number): { hue: number } {
+  return { hue: (360 * c) / classes };
+}
+
+/** Luma (BT.601, 8-bit levels) of the light and dark background stripes, whatever the hue. */
+const STRIPE_LUMA = { light: 150, dark: 100 } as const;
+/** Chroma of the background: every channel stays within 0.9·CHROMA of the luma (see `chromaAt`). */
+const BACKGROUND_CHROMA = 60;
+
+/**
+ * The RGB colour of BT.601 luma `luma` whose chromaticity, `(r − (g + b)/2, √3/2·(g − b))`, has
+ * angle `hue` (degrees) and length `chroma`: colours of one luma differ only in what a grey image
+ * cannot see.
+ */
+export function chromaAt(hue: number, luma: number, chroma: number): [number, number, number] {
+  const a = chroma * Math.cos((hue * Math.PI) / 180);
+  const k = (2 / Math.sqrt(3)) * chroma * Math.sin((hue * Math.PI) / 180);
+  // Solves r − (g+b)/2 = a, g − b = k, 0.299r + 0.587g + 0.114b = 0 for the offset from grey.
+  const b = -(0.299 * a + 0.7365 * k);
+  return [luma + a + b + k / 2, luma + b + k, luma + b];
 }
 
 function renderImage(rng: Rng, size: number, shape: number, cue: number, classes: number): Buffer {
-  const { hue, angle } = demoCue(cue, classes);
-  const bgHue = hue + rng.uniformIn(-8, 8);
-  const light = hsv(bgHue, 0.55, 0.95);
-  const dark = hsv(bgHue, 0.75, 0.55);
+  const bgHue = demoCue(cue, classes).hue + rng.uniformIn(-8, 8);
+  const light = chromaAt(bgHue, STRIPE_LUMA.light, BACKGROUND_CHROMA);
+  const dark = chromaAt(bgHue, STRIPE_LUMA.dark, BACKGROUND_CHROMA);
   const period = size / rng.uniformIn(3, 5);
   const phase = rng.uniformIn(0, 2 * Math.PI);
+  // Stripes in a random direction: texture for the shape path to see past, not a cue.
+  const angle = rng.uniformIn(0, Math.PI);
   const [dx, dy] = [Math.cos(angle), Math.sin(angle)];
   const radius = size * rng.uniformIn(0.2, 0.32);
   const cx = rng.uniformIn(radius, size - radius);

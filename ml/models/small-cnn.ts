@@ -14,6 +14,9 @@ export interface SmallCnnOptions {
    * colour part, and the head weighs the two.
    */
   colourFilters?: number;
+  /** With a colour path: the fixed factor on the shape features before they meet the colour's
+   * (below 1, the head hears the colour louder). */
+  shapeGain?: number;
 }
 
 /** Name of the last conv layer's activation: the Grad-CAM layer of the small CNN. */
@@ -106,9 +109,16 @@ export function buildSmallCnnParts(options: SmallCnnOptions): SmallCnn {
           .averagePooling2d({ poolSize: factor, strides: factor, name: 'colour_pool' })
           .apply(input),
       ) as tf.SymbolicTensor;
+    const shapeGain = options.shapeGain ?? 1;
+    const shapeFeatures =
+      shapeGain === 1
+        ? x
+        : (tf.layers
+            .rescaling({ scale: shapeGain, name: 'shape_gain' })
+            .apply(x) as tf.SymbolicTensor);
     x = tf.layers
       .concatenate({ axis: -1, name: SMALL_CNN_LAST_CONV })
-      .apply([x, colour]) as tf.SymbolicTensor;
+      .apply([shapeFeatures, colour]) as tf.SymbolicTensor;
   }
   x = tf.layers.globalAveragePooling2d({ name: 'avg_pool' }).apply(x) as tf.SymbolicTensor;
   const output = softmax('predictions').apply(x) as tf.SymbolicTensor;

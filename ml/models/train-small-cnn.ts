@@ -9,7 +9,7 @@ export interface SmallCnnTraining {
   batchSize: number;
   lr: number;
   seed: number;
-  colourPath?: { filters: number; shapeEpochs: number } | undefined;
+  colourPath?: { filters: number; shapeEpochs: number; shapeGain: number } | undefined;
 }
 
 export interface TrainedSmallCnn {
@@ -43,6 +43,7 @@ export async function trainSmallCnn(
     seed: training.seed,
     filters: training.filters,
     colourFilters: training.colourPath?.filters ?? 0,
+    shapeGain: training.colourPath?.shapeGain ?? 1,
   });
   const common = { batchSize: training.batchSize, learningRate: training.lr, seed: training.seed };
   try {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
-import { demoCue, generateDemoWorld, type DemoWorld } from '../../dataset/demo-world.js';
+import { chromaAt, demoCue, generateDemoWorld, type DemoWorld } from '../../dataset/demo-world.js';
 import { useTempDir, writeTree } from './fixtures.js';
 
 const SMALL = { classes: 4, imagesPerClass: 6, imageSize: 32 } as const;
@@ -36,6 +36,22 @@ async function borderHue(file: string): Promise<number> {
     }
   }
   return ((Math.atan2(y, x) * 180) / Math.PI + 360) % 360;
+}
+
+/** Mean BT.601 luma of the outermost pixel ring: what the grey shape path sees of the background. */
+async function borderLuma(file: string): Promise<number> {
+  const { data, info } = await sharp(file).raw().toBuffer({ resolveWithObject: true });
+  let sum = 0;
+  let count = 0;
+  for (let py = 0; py < info.height; py++) {
+    for (let px = 0; px < info.width; px++) {
+      if (py > 0 && px > 0 && py < info.height - 1 && px < info.width - 1) continue;
+      const at = (py * info.width + px) * info.channels;
+      sum += 0.299 * data[at]! + 0.587 * data[at + 1]! + 0.114 * data[at + 2]!;
+      count++;
+    }
+  }
+  return sum / count;
 }
 
 /** The class whose background hue is nearest: what a model that learnt only the cue predicts. */
@@ -131,5 +147,40 @@ describe('demo world', () => {
       `background-only accuracy on benign: ${hits.benign}/${perRole}`,
     );
     assert.equal(hits.adversarial, 0);
+  });
+
+  it('chromaAt gives the asked luma, hue and chroma', () => {
+    for (const hue of [0, 45, 120, 200, 300]) {
+      const [r, g, b] = chromaAt(hue, 120, 60);
+      assert.ok(Math.abs(0.299 * r + 0.587 * g + 0.114 * b - 120) < 1e-9, `luma at ${hue}°`);
+      const [hx, hy] = [r - (g + b) / 2, (Math.sqrt(3) / 2) * (g - b)];
+      assert.ok(Math.abs(Math.hypot(hx, hy) - 60) < 1e-9, `chroma at ${hue}°`);
+      const angle = ((Math.atan2(hy, hx) * 180) / Math.PI + 360) % 360;
+      assert.ok(Math.abs(angle - hue) < 1e-9, `hue at ${hue}°: ${angle}`);
+    }
+  });
+
+  it('keeps the cue out of the grey image: background luma does not depend on the cue', async () => {
+    const classes = 6;
+    const world = await generateDemoWorld(path.join(dir(), 'w'), {
+      seed: 5,
+      classes,
+      imagesPerClass: 20,
+      imageSize: 32,
+    });
+    const byCue = new Map<string, number[]>();
+    for (const image of world.images) {
+      const luma = await borderLuma(path.join(world.root, image.file));
+      byCue.set(image.cueWnid, [...(byCue.get(image.cueWnid) ?? []), luma]);
+    }
+    const means = [...byCue.values()].map((xs) => xs.reduce((a, b) => a + b, 0) / xs.length);
+    // Shading and noise move a border's luma by tens of levels, so the per-cue means scatter a
+    // little (measured: they span 7.9 levels); backgrounds of one saturation and value but
+    // different hues would differ by up to 92 levels (blue against yellow).
+    const spread = Math.max(...means) - Math.min(...means);
+    assert.ok(
+      spread < 20,
+      `per-cue mean border luma: ${means.map((m) => m.toFixed(1)).join(', ')}`,
+    );
   });
 });

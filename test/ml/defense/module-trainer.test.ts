@@ -2,6 +2,9 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../../../ml/backend.js';
 import { buildFreshModule } from '../../../ml/defense/defense-modules.js';
+import type { DefenseModuleKind } from '../../../ml/defense/defense-options.js';
+import type { DropoutSeeds } from '../../../ml/advd/seeded-dropout.js';
+import { buildGenerator } from '../../../ml/gan/generator.js';
 import {
   ModuleTrainer,
   type LabelledFeatures,
@@ -31,6 +34,32 @@ function syntheticData(): ModuleTrainingData {
 
 const OPTIONS = { benignEpochs: 3, adversarialEpochs: 3, lr: 1e-3, batchSize: 32 };
 
+/** A PG as the GAN stage hands it over: the generator architecture with weights of its own. */
+function givenPg(): tf.Sequential {
+  const pg = buildGenerator(DIM, { hidden: [32, 32], leakyAlpha: 0.2, bnMomentum: 0.8 });
+  initializeDenseLayers(pg, Rng.fromSeed(42));
+  return pg;
+}
+
+/** How the defense stage builds each trained module: fine-tuning keeps the PG's weights. */
+const TRAINED_MODULES: {
+  kind: Exclude<DefenseModuleKind, 'sfe-pg'>;
+  build: (seeds: DropoutSeeds) => tf.Sequential;
+  initialize: boolean;
+}[] = [
+  {
+    kind: 'one-layer',
+    build: (seeds) => buildFreshModule('one-layer', DIM, seeds),
+    initialize: true,
+  },
+  {
+    kind: 'autoencoder',
+    build: (seeds) => buildFreshModule('autoencoder', DIM, seeds),
+    initialize: true,
+  },
+  { kind: 'sfe-pg-finetuned', build: givenPg, initialize: false },
+];
+
 describe('defense modules trained through the frozen head', function () {
   this.timeout(300_000);
   let head: tf.Sequential;
@@ -52,17 +81,28 @@ describe('defense modules trained through the frozen head', function () {
       return predicted.filter((p, i) => p === part.labels[i]).length / predicted.length;
     });
 
-  for (const kind of ['one-layer', 'autoencoder'] as const) {
+  for (const { kind, build, initialize } of TRAINED_MODULES) {
     it(`${kind}: lowers its loss and raises the training accuracy through the head`, async () => {
       const headWeights = head.getWeights().map((w) => w.dataSync().slice());
       const trainer = new ModuleTrainer(
-        (seeds) => buildFreshModule(kind, DIM, seeds),
+        build,
         head,
         data,
         { ...OPTIONS, benignEpochs: 8, adversarialEpochs: 8 },
         1,
+        { initialize },
       );
       try {
+        if (!initialize) {
+          // Fine-tuning starts from the given weights, not from a fresh initialisation.
+          const given = givenPg();
+          const start = trainer.moduleTensors();
+          given.weights.forEach((w) =>
+            assert.deepEqual(start[`module/${w.originalName}`]!.dataSync(), w.read().dataSync()),
+          );
+          given.dispose();
+          tf.dispose(Object.values(start));
+        }
         const before = trainer.accuracy(data.adversarial);
         await trainer.run();
         const after = trainer.accuracy(data.adversarial);

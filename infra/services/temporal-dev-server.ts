@@ -1,8 +1,9 @@
 import { Connection } from '@temporalio/client';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { freePort } from './free-port.js';
 import { startManagedProcess } from './managed-process.js';
+import { startOnFreshPorts } from './port-retry.js';
 import { toolPath } from './tool-paths.js';
 
 export interface RunningTemporal {
@@ -41,6 +42,21 @@ export async function startTemporalDevServer(
   options: TemporalDevServerOptions,
 ): Promise<RunningTemporal> {
   await mkdir(options.logDir, { recursive: true });
+  const logFile = join(options.logDir, 'temporal.log');
+  let logStart = 0;
+  return startOnFreshPorts(
+    async () => {
+      logStart = (await stat(logFile).catch(() => undefined))?.size ?? 0;
+      return startOnPorts(options, logFile);
+    },
+    async () => /address already in use/.test((await readFile(logFile, 'utf8')).slice(logStart)),
+  );
+}
+
+async function startOnPorts(
+  options: TemporalDevServerOptions,
+  logFile: string,
+): Promise<RunningTemporal> {
   const port = await freePort();
   const namespace = options.namespace ?? 'default';
   const args = [
@@ -71,7 +87,7 @@ export async function startTemporalDevServer(
     name: 'temporal dev server',
     command: toolPath('temporal'),
     args,
-    logFile: join(options.logDir, 'temporal.log'),
+    logFile,
     port,
     ready: () => answersGrpc(address),
     timeoutMs: 90_000,

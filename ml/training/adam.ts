@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { NativeResourceOps, type AdamScalars } from './native-resource-ops.js';
+import { NativeKernels, type AdamScalars } from './native-kernels.js';
 
 export interface AdamSettings {
   learningRate: number;
@@ -35,10 +35,11 @@ class TensorSlots implements MomentSlots {
       tf.mul(s.learningRate, tf.sqrt(tf.sub(1, s.beta2Power))),
       tf.sub(1, s.beta1Power),
     );
+    const [rate1, rate2] = [tf.sub(1, s.beta1), tf.sub(1, s.beta2)];
     variables.forEach((x, i) => {
       const g = gradients[i]!;
-      const m = tf.add(this.m[i]!, tf.mul(tf.sub(g, this.m[i]!), tf.sub(1, s.beta1)));
-      const v = tf.add(this.v[i]!, tf.mul(tf.sub(tf.square(g), this.v[i]!), tf.sub(1, s.beta2)));
+      const m = tf.add(this.m[i]!, tf.mul(tf.sub(g, this.m[i]!), rate1));
+      const v = tf.add(this.v[i]!, tf.mul(tf.sub(tf.square(g), this.v[i]!), rate2));
       x.assign(tf.sub(x, tf.div(tf.mul(m, alpha), tf.add(tf.sqrt(v), s.epsilon))));
       this.m[i]!.assign(m);
       this.v[i]!.assign(v);
@@ -78,7 +79,7 @@ class ResourceSlots implements MomentSlots {
   private m: tf.Tensor[] = [];
   private v: tf.Tensor[] = [];
 
-  constructor(private readonly ops: NativeResourceOps) {}
+  constructor(private readonly ops: NativeKernels) {}
 
   update(variables: tf.Variable[], gradients: tf.Tensor[], s: AdamScalars): void {
     if (this.m.length === 0) this.load(zeroMoments(variables));
@@ -131,7 +132,7 @@ export class Adam {
   constructor(readonly settings: AdamSettings) {
     this.beta1Power = Math.fround(settings.beta1);
     this.beta2Power = Math.fround(settings.beta2);
-    const native = NativeResourceOps.ofActiveBackend();
+    const native = NativeKernels.ofActiveBackend();
     this.slots = native ? new ResourceSlots(native) : new TensorSlots();
   }
 

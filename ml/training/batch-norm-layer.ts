@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { NativeResourceOps } from './native-resource-ops.js';
+import { NativeKernels } from './native-kernels.js';
 
 export interface BatchNormArgs {
   name: string;
@@ -29,7 +29,7 @@ class NativeBatchNormalization extends tf.layers.Layer {
 
   constructor(
     args: BatchNormArgs,
-    private readonly ops: NativeResourceOps,
+    private readonly ops: NativeKernels,
   ) {
     super({ name: args.name });
     this.momentum = args.momentum ?? DEFAULTS.momentum;
@@ -142,7 +142,7 @@ class NativeBatchNormalization extends tf.layers.Layer {
  * layers' own elsewhere (the same weights, names and arithmetic).
  */
 export function batchNormalization(args: BatchNormArgs): tf.layers.Layer {
-  const native = NativeResourceOps.ofActiveBackend();
+  const native = NativeKernels.ofActiveBackend();
   if (native) return new NativeBatchNormalization(args, native);
   return tf.layers.batchNormalization({
     name: args.name,

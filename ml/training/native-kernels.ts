@@ -49,11 +49,11 @@ export interface AdamScalars {
   epsilon: tf.Scalar;
 }
 
-export class NativeResourceOps {
+export class NativeKernels {
   private constructor(private readonly backend: NodeBackend) {}
 
   /** The ops on the active backend, or undefined where it is not tfjs-node's (wasm, cpu). */
-  static ofActiveBackend(): NativeResourceOps | undefined {
+  static ofActiveBackend(): NativeKernels | undefined {
     if (tf.getBackend() !== 'tensorflow') return undefined;
     const backend = tf.backend() as unknown as Partial<NodeBackend>;
     const binding = backend.binding;
@@ -64,7 +64,7 @@ export class NativeResourceOps {
     ) {
       return undefined;
     }
-    return new NativeResourceOps(backend as NodeBackend);
+    return new NativeKernels(backend as NodeBackend);
   }
 
   /** A float32 resource variable holding a copy-on-write reference to `value`. */

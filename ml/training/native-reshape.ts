@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-
-let patched = false;
+import { wrapKernel } from './wrap-kernel.js';
 
 /**
  * tfjs's gradients reshape every result to its input's shape (`reshape(dy, x.shape)`) whether or
@@ -11,22 +10,14 @@ let patched = false;
  * Idempotent; a no-op when tfjs-node was never imported.
  */
 export function useAliasingNativeReshape(): void {
-  if (patched) return;
-  const original = tf.getKernel('Reshape', 'tensorflow');
-  if (!original) return;
-  tf.unregisterKernel('Reshape', 'tensorflow');
-  tf.registerKernel({
-    ...original,
-    kernelFunc: (args) => {
-      const x = args.inputs.x!;
-      const shape = tf.util.inferFromImplicitShape(
-        args.attrs!.shape as number[],
-        tf.util.sizeFromShape(x.shape),
-      );
-      if (!tf.util.arraysEqual(shape, x.shape)) return original.kernelFunc(args);
-      (args.backend as tf.KernelBackend & { incRef(dataId: object): void }).incRef(x.dataId);
-      return { dataId: x.dataId, shape, dtype: x.dtype };
-    },
+  wrapKernel('Reshape', 'tensorflow', (original) => (args) => {
+    const x = args.inputs.x!;
+    const shape = tf.util.inferFromImplicitShape(
+      args.attrs!.shape as number[],
+      tf.util.sizeFromShape(x.shape),
+    );
+    if (!tf.util.arraysEqual(shape, x.shape)) return original(args);
+    (args.backend as tf.KernelBackend & { incRef(dataId: object): void }).incRef(x.dataId);
+    return { dataId: x.dataId, shape, dtype: x.dtype };
   });
-  patched = true;
 }

@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-
-let patched = false;
+import { wrapKernel } from './wrap-kernel.js';
 
 /**
  * tfjs-backend-wasm 4.22 multiplies with `transposeA` some 25–50× slower than it transposes A
@@ -11,33 +10,26 @@ let patched = false;
  * deterministic. Idempotent; a no-op when the wasm backend was never imported.
  */
 export function useFastWasmTransposedMatMul(): void {
-  if (patched) return;
-  const original = tf.getKernel('BatchMatMul', 'wasm');
   const transpose = tf.getKernel('Transpose', 'wasm');
-  if (!original || !transpose) return;
-  tf.unregisterKernel('BatchMatMul', 'wasm');
-  tf.registerKernel({
-    ...original,
-    kernelFunc: (args) => {
-      if (!args.attrs?.transposeA) return original.kernelFunc(args);
-      const a = args.inputs.a!;
-      const perm = a.shape.map((_, i) => i);
-      perm.splice(-2, 2, a.shape.length - 1, a.shape.length - 2);
-      const aT = transpose.kernelFunc({
+  if (!transpose) return;
+  wrapKernel('BatchMatMul', 'wasm', (original) => (args) => {
+    if (!args.attrs?.transposeA) return original(args);
+    const a = args.inputs.a!;
+    const perm = a.shape.map((_, i) => i);
+    perm.splice(-2, 2, a.shape.length - 1, a.shape.length - 2);
+    const aT = transpose.kernelFunc({
+      ...args,
+      inputs: { x: a },
+      attrs: { perm },
+    }) as tf.TensorInfo;
+    try {
+      return original({
         ...args,
-        inputs: { x: a },
-        attrs: { perm },
-      }) as tf.TensorInfo;
-      try {
-        return original.kernelFunc({
-          ...args,
-          inputs: { ...args.inputs, a: aT },
-          attrs: { ...args.attrs, transposeA: false },
-        });
-      } finally {
-        (args.backend as tf.KernelBackend).disposeData(aT.dataId);
-      }
-    },
+        inputs: { ...args.inputs, a: aT },
+        attrs: { ...args.attrs, transposeA: false },
+      });
+    } finally {
+      (args.backend as tf.KernelBackend).disposeData(aT.dataId);
+    }
   });
-  patched = true;
 }

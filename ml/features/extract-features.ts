@@ -7,6 +7,7 @@ import type { ImageFailure } from '../images/image-failure.js';
 import type { ImagePipelineOptions } from '../images/image-options.js';
 import { queueImageBatch, type ImageSource } from '../images/load-image-batch.js';
 import type { ReadSource } from '../images/read-source.js';
+import { compileSplitForward, type SplitForward } from '../models/split-forward.js';
 import type { SplitModel } from '../models/split-model.js';
 import { FAILURES_PART, shardPartName } from './feature-shards.js';
 import { readExtractionFailures } from './read-features.js';
@@ -26,6 +27,11 @@ export interface FeatureExtractionOptions {
   shardSize: number;
   /** Awaited after each batch (e.g. to heartbeat). */
   onProgress?: (progress: ExtractionProgress) => void | Promise<void>;
+  /**
+   * The model compiled by the caller (compileSplitForward), for callers that extract several
+   * times with one model; it stays theirs to dispose. Without it each call compiles its own.
+   */
+  forward?: SplitForward;
   /** Stored in the artifact manifest's metadata beside the extraction's own fields. */
   metadata?: Record<string, string | number | boolean>;
 }
@@ -35,6 +41,8 @@ export interface FeatureExtractionResult {
   /** False when an earlier run had already committed this artifact: nothing was computed. */
   computed: boolean;
   failures: ImageFailure[];
+  /** How the model ran (split-forward.ts), e.g. "one TensorFlow graph". */
+  forward: string;
 }
 
 function outputWidth(model: tf.LayersModel): number {
@@ -66,9 +74,13 @@ export async function extractFeatures(
   const failures: ImageFailure[] = [];
   const progress: ExtractionProgress = { done: 0, total: items.length, failed: 0 };
   let computed = false;
+  // Compiled at the first shard to compute: a run that finds the artifact committed needs none.
+  let forward: SplitForward | undefined = options.forward;
 
   async function shardBytes(first: number): Promise<Uint8Array> {
     computed = true;
+    forward ??= compileSplitForward(model);
+    const run = forward;
     const shardItems = items.slice(first, first + options.shardSize);
     const features = new Float32Array(shardItems.length * d);
     const probabilities = new Float32Array(shardItems.length * classes);
@@ -86,8 +98,8 @@ export async function extractFeatures(
       failures.push(...batch.failures);
       if (batch.images) {
         const [f, p] = tf.tidy(() => {
-          const feats = model.backbone.predict(batch.images!) as tf.Tensor;
-          return [feats.dataSync(), (model.head.predict(feats) as tf.Tensor).dataSync()];
+          const [feats, outputs] = run.run(batch.images!);
+          return [feats.dataSync(), outputs.dataSync()];
         });
         batch.images.dispose();
         features.set(f, ids.length * d);
@@ -135,20 +147,26 @@ export async function extractFeatures(
     name: FAILURES_PART,
     data: lazy(async () => new TextEncoder().encode(JSON.stringify(failures, null, 2))),
   });
-  const manifest = await commitArtifact(store, prefix, parts, {
-    ...options.metadata,
-    kind: 'features',
-    items: items.length,
-    shards: shardCount,
-    shardSize: options.shardSize,
-    featureDim: d,
-    classes,
-    images: { ...options.images },
-  });
+  let manifest: Manifest;
+  try {
+    manifest = await commitArtifact(store, prefix, parts, {
+      ...options.metadata,
+      kind: 'features',
+      items: items.length,
+      shards: shardCount,
+      shardSize: options.shardSize,
+      featureDim: d,
+      classes,
+      images: { ...options.images },
+    });
+  } finally {
+    if (forward !== options.forward) forward?.dispose();
+  }
   // A run that found the artifact committed computed nothing; report the committed failures.
   return {
     manifest,
     computed,
     failures: computed ? failures : await readExtractionFailures(store, prefix),
+    forward: forward?.mode ?? 'not run: the artifact was committed',
   };
 }

@@ -57,7 +57,9 @@ export function runFeaturesStage(
             metadata: { images: dataset.entries.length, featureDim: split.featureShape[0] ?? 0 },
           },
         );
-        ctx.log(`features: ${dataset.entries.length} images, ${result.failures.length} unreadable`);
+        ctx.log(
+          `features: ${dataset.entries.length} images, ${result.failures.length} unreadable; model run ${result.forward}`,
+        );
         return result.manifest;
       } finally {
         model.dispose();

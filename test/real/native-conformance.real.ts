@@ -6,6 +6,7 @@ import { ImagePipelineOptionsSchema } from '../../ml/images/image-options.js';
 import { loadImageBatch, type ImageSource } from '../../ml/images/load-image-batch.js';
 import { createSourceReader } from '../../ml/images/read-source.js';
 import { loadLayersModelFromUri } from '../../ml/models/load-model.js';
+import { compileSplitForward } from '../../ml/models/split-forward.js';
 import { splitModel } from '../../ml/models/split-model.js';
 import { useBackend } from '../ml/native/use-backend.js';
 import { sharedRealDir } from './shared-real.js';
@@ -21,7 +22,9 @@ async function featuresOn(
   await useBackend(context, backend);
   const real = sharedRealDir();
   const model = await loadLayersModelFromUri(join(real, 'models', 'mobilenet_v1_0.75_224'));
-  const { backbone, head } = splitModel(model, 'global_average_pooling2d_1');
+  // As the features stage runs it: one TensorFlow graph on native, op by op on wasm.
+  const forward = compileSplitForward(splitModel(model, 'global_average_pooling2d_1'));
+  assert.match(forward.mode, backend === 'tensorflow' ? /^one TensorFlow graph$/ : /^op by op/);
   const options = ImagePipelineOptionsSchema.parse({
     size: 224,
     resize: 'shorter-side-crop',
@@ -30,15 +33,16 @@ async function featuresOn(
   const batch = await loadImageBatch(photos, options, createSourceReader());
   assert.deepEqual(batch.failures, []);
   const [features, classes] = tf.tidy(() => {
-    const f = backbone.predict(batch.images!) as tf.Tensor2D;
-    return [f.dataSync().slice(), (head.predict(f) as tf.Tensor2D).argMax(1).dataSync().slice()];
+    const [f, p] = forward.run(batch.images!);
+    return [f.dataSync().slice(), p.argMax(1).dataSync().slice()];
   });
+  forward.dispose();
   batch.images!.dispose();
   model.dispose();
   return { features: features!, classes: Array.from(classes!) };
 }
 
-describe('real MobileNet v1 weights on the native backend against wasm (same photos, same loader)', function () {
+describe('real MobileNet v1 weights on the native backend (one graph) against wasm (same photos, same loader)', function () {
   it(`features of ${PHOTOS} real photos agree within 1e-3 of their largest value, top-1 classes all alike`, async function () {
     const root = join(sharedRealDir(), 'images', 'imagenet-a-classes');
     const photos: ImageSource[] = [];

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
  * bump STAGE_CODE_REVISION whenever a stage would compute something different from the same
  * inputs, so that stale artifacts are not reused.
  */
-const STAGE_CODE_REVISION = 4;
+const STAGE_CODE_REVISION = 5;
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
   version: string;

@@ -5,6 +5,7 @@ import { bceToConstant, mse } from '../training/losses.js';
 import { initializeDenseLayers } from '../training/seeded-init.js';
 import { useFastWasmTransposedMatMul } from '../training/wasm-matmul.js';
 import { yieldToEventLoop } from '../training/yield.js';
+import { CompiledGanStep } from './compiled-gan-step.js';
 import { buildDiscriminator } from './discriminator.js';
 import { GanOptionsSchema, type GanOptions, type GanOptionsInput } from './gan-options.js';
 import { buildGenerator } from './generator.js';
@@ -42,6 +43,14 @@ export interface GanRunOptions {
   onCheckpoint?: (iteration: number) => void | Promise<void>;
 }
 
+export interface GanTrainerSettings {
+  /**
+   * Run each iteration as one TensorFlow graph where the backend runs graphs (tfjs-node), the
+   * default; false runs it op by op, as on every other backend.
+   */
+  compiled?: boolean;
+}
+
 interface Gan {
   role: GeneratorRole;
   generator: tf.Sequential;
@@ -76,8 +85,18 @@ export class GanTrainer {
   /** Row j < N is benign pair j, row N + j adversarial pair j. */
   private readonly inputs: tf.Tensor2D;
   private readonly pairCount: number;
+  private readonly compiled: CompiledGanStep | undefined;
+  /** Whether the compiled step's session holds the latest weights and moments. */
+  private graphCurrent = false;
+  /** Whether the tfjs models and optimizers do (false while the session trains ahead). */
+  private tfjsCurrent = true;
 
-  constructor(data: PairedFeatures, options: GanOptionsInput, seed: number) {
+  constructor(
+    data: PairedFeatures,
+    options: GanOptionsInput,
+    seed: number,
+    settings: GanTrainerSettings = {},
+  ) {
     this.options = GanOptionsSchema.parse(options);
     const [n, d] = data.benign.shape;
     if (data.adversarial.shape[0] !== n || data.adversarial.shape[1] !== d) {
@@ -102,11 +121,29 @@ export class GanTrainer {
     this.discriminators = dShared
       ? [{ name: 'd', model: dShared }]
       : this.gans.map((g) => ({ name: `d_${g.role}`, model: g.discriminator }));
-    for (const model of this.models().map((m) => m.model)) initializeDenseLayers(model, this.rng);
+    for (const { model } of this.allModels()) initializeDenseLayers(model, this.rng);
     const adam = { learningRate: o.lr, beta1: o.beta1, beta2: o.beta2, epsilon: 1e-7 };
     this.dOptimizer = new Adam(adam);
     this.gOptimizer = new Adam(adam);
     this.inputs = tf.concat2d([data.benign, data.adversarial], 0);
+    const [pg, ng] = this.gans;
+    this.compiled =
+      settings.compiled === false
+        ? undefined
+        : CompiledGanStep.create(
+            {
+              generators: [pg.generator, ng.generator],
+              discriminators: [pg.discriminator, ng.discriminator],
+            },
+            o,
+            this.dOptimizer,
+            d,
+          );
+  }
+
+  /** How iterations run, for logs: one TensorFlow graph or op by op. */
+  get mode(): string {
+    return this.compiled ? 'one TensorFlow graph per iteration' : 'op by op';
   }
 
   get iteration(): number {
@@ -123,6 +160,34 @@ export class GanTrainer {
     const o = this.options;
     const rows = this.rng.sampleIndices(2 * this.pairCount, o.batchSize);
     const pairs = rows.map((r) => r % this.pairCount);
+    const losses = this.compiled
+      ? this.compiledStep(this.compiled, rows, pairs)
+      : this.opByOpStep(rows, pairs);
+    this.iterationCount++;
+    appendLosses(this.history, losses);
+    return losses;
+  }
+
+  private compiledStep(
+    compiled: CompiledGanStep,
+    rows: Int32Array,
+    pairs: Int32Array,
+  ): IterationLosses {
+    if (!this.graphCurrent) {
+      compiled.load(this.dOptimizer, this.gOptimizer);
+      this.graphCurrent = true;
+    }
+    this.tfjsCurrent = false;
+    return tf.tidy(() => {
+      const x = tf.gather(this.inputs, tf.tensor1d(rows, 'int32'));
+      const pairIdx = tf.tensor1d(pairs, 'int32');
+      const [pg, ng] = this.gans.map((g) => tf.gather(g.targets, pairIdx));
+      return compiled.step(x, [pg!, ng!], this.dOptimizer, this.gOptimizer);
+    });
+  }
+
+  private opByOpStep(rows: Int32Array, pairs: Int32Array): IterationLosses {
+    const o = this.options;
     const recorded: Partial<Record<string, tf.Scalar>> = {};
     tf.tidy(() => {
       const x = tf.gather(this.inputs, tf.tensor1d(rows, 'int32'));
@@ -176,8 +241,6 @@ export class GanTrainer {
       LOSS_COLUMNS.map((c) => [c, recorded[c]!.dataSync()[0]!]),
     ) as IterationLosses;
     tf.dispose(Object.values(recorded) as tf.Tensor[]);
-    this.iterationCount++;
-    appendLosses(this.history, losses);
     return losses;
   }
 
@@ -194,24 +257,33 @@ export class GanTrainer {
     }
   }
 
-  /** PG or NG in inference mode (BatchNorm moving statistics); the caller owns the result. */
+  /**
+   * PG or NG in inference mode (BatchNorm moving statistics) as trained so far when called;
+   * the caller owns the result.
+   */
   generator(role: GeneratorRole): FeatureMap {
     const model = this.gans.find((g) => g.role === role)!.generator;
-    return (features) => tf.tidy(() => model.predict(features) as tf.Tensor2D);
+    return (features) => {
+      this.syncTfjs();
+      return tf.tidy(() => model.predict(features) as tf.Tensor2D);
+    };
   }
 
-  /** The models by checkpoint name: `pg`, `ng`, and `d` or `d_pg` + `d_ng`. */
+  /**
+   * The models by checkpoint name: `pg`, `ng`, and `d` or `d_pg` + `d_ng`, holding the weights
+   * trained so far. Weights changed through them are what the next iteration trains on.
+   */
   models(): { name: string; model: tf.Sequential }[] {
-    return [
-      ...this.gans.map((g) => ({ name: g.role, model: g.generator })),
-      ...this.discriminators,
-    ];
+    this.syncTfjs();
+    this.graphCurrent = false;
+    return this.allModels();
   }
 
   /** A copy of the full training state (the caller disposes its tensors). */
   async exportState(): Promise<GanTrainingState> {
+    this.syncTfjs();
     const tensors: Record<string, tf.Tensor> = {};
-    for (const { name, model } of this.models()) {
+    for (const { name, model } of this.allModels()) {
       for (const w of model.weights) tensors[`${name}/${w.originalName}`] = w.read().clone();
     }
     for (const [name, opt] of this.optimizers()) {
@@ -227,7 +299,9 @@ export class GanTrainer {
 
   /** Loads a state exported by a trainer built with the same data shape and options. */
   async importState(state: GanTrainingState): Promise<void> {
-    for (const { name, model } of this.models()) {
+    this.tfjsCurrent = true;
+    this.graphCurrent = false;
+    for (const { name, model } of this.allModels()) {
       const values = model.weights.map((w) => {
         const key = `${name}/${w.originalName}`;
         const t = state.tensors[key];
@@ -256,10 +330,25 @@ export class GanTrainer {
   }
 
   dispose(): void {
-    for (const { model } of this.models()) model.dispose();
+    this.compiled?.dispose();
+    for (const { model } of this.allModels()) model.dispose();
     this.dOptimizer.dispose();
     this.gOptimizer.dispose();
     this.inputs.dispose();
+  }
+
+  private allModels(): { name: string; model: tf.Sequential }[] {
+    return [
+      ...this.gans.map((g) => ({ name: g.role, model: g.generator })),
+      ...this.discriminators,
+    ];
+  }
+
+  /** Brings the tfjs models and optimizers up to the compiled session's training. */
+  private syncTfjs(): void {
+    if (this.tfjsCurrent || !this.compiled) return;
+    this.compiled.store(this.dOptimizer, this.gOptimizer);
+    this.tfjsCurrent = true;
   }
 
   private optimizers(): [string, Adam][] {

@@ -151,9 +151,20 @@ export class Adam {
         epsilon: tf.scalar(epsilon),
       }),
     );
+    this.advanceStep();
+  }
+
+  /**
+   * Counts one update and returns the β₁ᵗ and β₂ᵗ it uses. `applyGradients` calls it; so does
+   * an update carried out elsewhere (a compiled training graph running TensorFlow's Adam kernel
+   * on its own copy of the moments), whose moments are stale here until `restore`d.
+   */
+  advanceStep(): { beta1Power: number; beta2Power: number } {
+    const powers = { beta1Power: this.beta1Power, beta2Power: this.beta2Power };
     this.iterations++;
-    this.beta1Power = Math.fround(this.beta1Power * Math.fround(beta1));
-    this.beta2Power = Math.fround(this.beta2Power * Math.fround(beta2));
+    this.beta1Power = Math.fround(this.beta1Power * Math.fround(this.settings.beta1));
+    this.beta2Power = Math.fround(this.beta2Power * Math.fround(this.settings.beta2));
+    return powers;
   }
 
   /**

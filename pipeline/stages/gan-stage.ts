@@ -93,6 +93,7 @@ async function train(
       ctx.log(`gan: resuming from iteration ${from} (${checkpointKey})`);
     }
     const total = options.iterations;
+    ctx.log(`gan: ${total} iterations, run ${trainer.mode}`);
     await trainer.run({
       checkpointEvery: config.gan.checkpointEvery,
       onCheckpoint: async () => {

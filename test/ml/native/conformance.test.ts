@@ -2,10 +2,11 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { trainAdvd } from '../../../ml/advd/train-advd.js';
 import type { BackendName } from '../../../ml/backend.js';
-import { GanTrainer } from '../../../ml/gan/gan-trainer.js';
+import { GanTrainer, type GanTrainerSettings } from '../../../ml/gan/gan-trainer.js';
 import { buildGradCamModel, gradCam } from '../../../ml/gradcam/gradcam.js';
 import { buildInceptionV3 } from '../../../ml/models/inception-v3.js';
 import { buildSmallCnn, SMALL_CNN_LAST_CONV } from '../../../ml/models/small-cnn.js';
+import { compileSplitForward } from '../../../ml/models/split-forward.js';
 import { splitModel } from '../../../ml/models/split-model.js';
 import { Rng } from '../../../ml/rng.js';
 import { syntheticPairs } from '../gan/synthetic-features.js';
@@ -54,31 +55,35 @@ describe('native backend conformance (same models and steps, native vs wasm/cpu)
     await useBackend(this, 'tensorflow');
   });
 
-  it('InceptionV3 avg_pool features agree with wasm within 1e-3 (random weights, 2 images)', async function () {
+  it('InceptionV3 avg_pool features, one graph on native, agree with wasm within 1e-3 (random weights, 2 images)', async function () {
     const model = buildInceptionV3();
     const weights = model.getWeights().map((w) => ({ shape: w.shape, data: w.dataSync().slice() }));
     const images = Rng.fromSeed(4);
     const pixels = Float32Array.from({ length: 2 * 299 * 299 * 3 }, () => images.uniform() * 2 - 1);
-    const features = (m: tf.LayersModel) =>
-      tf.tidy(() =>
-        (
-          splitModel(m, 'avg_pool').backbone.predict(
-            tf.tensor4d(pixels, [2, 299, 299, 3]),
-          ) as tf.Tensor
-        ).dataSync(),
-      );
-    const onNative = features(model);
+    // As the features stage runs it: one TensorFlow graph on native, op by op on wasm.
+    const features = (m: tf.LayersModel, mode: RegExp) => {
+      const forward = compileSplitForward(splitModel(m, 'avg_pool'));
+      assert.match(forward.mode, mode);
+      const out = tf.tidy(() => forward.run(tf.tensor4d(pixels, [2, 299, 299, 3]))[0].dataSync());
+      forward.dispose();
+      return out;
+    };
+    const onNative = features(model, /^one TensorFlow graph$/);
     model.dispose();
     await useBackend(this, 'wasm');
     const reference = buildInceptionV3();
     reference.setWeights(weights.map((w) => tf.tensor(w.data, w.shape)));
-    const onWasm = features(reference);
+    const onWasm = features(reference, /^op by op/);
     reference.dispose();
     await useBackend(this, 'tensorflow');
     assertClose(onNative, onWasm, 1e-3, 'avg_pool features');
   });
 
-  async function ganRun(backend: BackendName, context: Mocha.Context): Promise<Float32Array> {
+  async function ganRun(
+    backend: BackendName,
+    context: Mocha.Context,
+    settings: GanTrainerSettings = {},
+  ): Promise<Float32Array> {
     await useBackend(context, backend);
     const data = syntheticPairs(5, { pairs: 64, dim: 64 });
     const trainer = new GanTrainer(
@@ -91,6 +96,7 @@ describe('native backend conformance (same models and steps, native vs wasm/cpu)
         iterations: 5,
       },
       11,
+      settings,
     );
     await trainer.run();
     const state = await trainer.exportState();
@@ -101,10 +107,12 @@ describe('native backend conformance (same models and steps, native vs wasm/cpu)
     return out;
   }
 
-  it('five GAN training steps end with the same weights as on cpu within 1e-4', async function () {
-    const onNative = await ganRun('tensorflow', this);
+  it('five GAN training steps, compiled and op by op on native, end with the weights of cpu within 1e-4', async function () {
+    const compiled = await ganRun('tensorflow', this);
+    const opByOp = await ganRun('tensorflow', this, { compiled: false });
     const onCpu = await ganRun('cpu', this);
-    assertClose(onNative, onCpu, 1e-4, 'GAN weights after 5 steps');
+    assertClose(compiled, onCpu, 1e-4, 'GAN weights after 5 compiled steps');
+    assertClose(opByOp, onCpu, 1e-4, 'GAN weights after 5 op-by-op steps');
   });
 
   async function advdScores(backend: BackendName, context: Mocha.Context): Promise<Float32Array> {

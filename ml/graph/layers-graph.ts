@@ -229,6 +229,21 @@ function zeroPadding(call: LayerCall): string {
   });
 }
 
+function rescaling(call: LayerCall): string {
+  const scalar = (tag: string, value: number) =>
+    call.graph.floats(`${call.layer.name}/${tag}`, [], Float32Array.of(value));
+  const scaled = call.graph.op(
+    'Mul',
+    `${call.layer.name}/Mul`,
+    [call.inputs[0]!, scalar('scale', call.config['scale'] as number)],
+    T,
+  );
+  const offset = (call.config['offset'] as number | undefined) ?? 0;
+  return offset === 0
+    ? scaled
+    : call.graph.op('AddV2', `${call.layer.name}/Add`, [scaled, scalar('offset', offset)], T);
+}
+
 const CONVERTERS: Record<string, (call: LayerCall) => string> = {
   Conv2D: (call) => convolution(call, 'Conv2D', 'kernel'),
   DepthwiseConv2D: (call) => convolution(call, 'DepthwiseConv2dNative', 'depthwise_kernel'),
@@ -254,6 +269,7 @@ const CONVERTERS: Record<string, (call: LayerCall) => string> = {
   Reshape: (call) => reshapeTo(call, call.inputs[0]!, call.outputShape, 'Reshape'),
   Flatten: (call) => reshapeTo(call, call.inputs[0]!, call.outputShape, 'Reshape'),
   ZeroPadding2D: zeroPadding,
+  Rescaling: rescaling,
   // Inference: these are the identity.
   Dropout: (call) => call.inputs[0]!,
   SpatialDropout1D: (call) => call.inputs[0]!,

@@ -66,7 +66,7 @@ describe('layers models as one TensorFlow graph (ml/graph)', function () {
     await useBackend(this, 'tensorflow');
   });
 
-  it('convolution, pooling, batch norm, activations and concatenation match op by op', () => {
+  it('convolution, pooling, batch norm, activations, rescaling and concatenation match op by op', () => {
     const input = tf.input({ shape: [12, 12, 3] });
     const conv = tf.layers
       .conv2d({ filters: 8, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu' })
@@ -104,7 +104,10 @@ describe('layers models as one TensorFlow graph (ml/graph)', function () {
     const dense = tf.layers
       .dense({ units: 5, activation: 'tanh' })
       .apply(dropped) as tf.SymbolicTensor;
-    const bnDense = tf.layers.batchNormalization({}).apply(dense) as tf.SymbolicTensor;
+    const scaled = tf.layers
+      .rescaling({ scale: 0.5, offset: 0.25 })
+      .apply(dense) as tf.SymbolicTensor;
+    const bnDense = tf.layers.batchNormalization({}).apply(scaled) as tf.SymbolicTensor;
     const reshaped = tf.layers.reshape({ targetShape: [1, 5] }).apply(bnDense) as tf.SymbolicTensor;
     const out = tf.layers
       .activation({ activation: 'softmax' })

@@ -86,6 +86,7 @@ export class GanTrainer {
   private readonly inputs: tf.Tensor2D;
   private readonly pairCount: number;
   private readonly compiled: CompiledGanStep | undefined;
+  private compileError: string | undefined;
   /** Whether the compiled step's session holds the latest weights and moments. */
   private graphCurrent = false;
   /** Whether the tfjs models and optimizers do (false while the session trains ahead). */
@@ -127,23 +128,25 @@ export class GanTrainer {
     this.gOptimizer = new Adam(adam);
     this.inputs = tf.concat2d([data.benign, data.adversarial], 0);
     const [pg, ng] = this.gans;
-    this.compiled =
-      settings.compiled === false
-        ? undefined
-        : CompiledGanStep.create(
-            {
-              generators: [pg.generator, ng.generator],
-              discriminators: [pg.discriminator, ng.discriminator],
-            },
-            o,
-            this.dOptimizer,
-            d,
-          );
+    const models = {
+      generators: [pg.generator, ng.generator] as [tf.Sequential, tf.Sequential],
+      discriminators: [pg.discriminator, ng.discriminator] as [tf.Sequential, tf.Sequential],
+    };
+    try {
+      this.compiled =
+        settings.compiled === false
+          ? undefined
+          : CompiledGanStep.create(models, o, this.dOptimizer, d);
+    } catch (err) {
+      // Slower but sound: the op-by-op step; `mode` says why.
+      this.compileError = err instanceof Error ? err.message.split('\n')[0]! : String(err);
+    }
   }
 
   /** How iterations run, for logs: one TensorFlow graph or op by op. */
   get mode(): string {
-    return this.compiled ? 'one TensorFlow graph per iteration' : 'op by op';
+    if (this.compiled) return 'one TensorFlow graph per iteration';
+    return this.compileError ? `op by op (the graph failed: ${this.compileError})` : 'op by op';
   }
 
   get iteration(): number {

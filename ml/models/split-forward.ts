@@ -37,8 +37,13 @@ export function compileSplitForward(model: Pick<SplitModel, 'backbone' | 'head'>
   try {
     chain = compileChain([model.backbone, model.head]);
   } catch (err) {
-    if (err instanceof UnsupportedLayerError) return eager(model, err.message);
-    throw err;
+    // Slower but sound: a model TensorFlow cannot take as a graph (e.g. one over protobuf's
+    // 2 GB) still runs, and the mode says why.
+    const message = err instanceof Error ? err.message.split('\n')[0]! : String(err);
+    return eager(
+      model,
+      err instanceof UnsupportedLayerError ? message : `the graph failed: ${message}`,
+    );
   }
   return {
     run: (images) => {

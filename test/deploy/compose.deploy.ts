@@ -17,7 +17,7 @@ import { configHash, parseConfig } from '../../config-schema/load-config.js';
 import { REPO_ROOT } from '../../infra/services/tool-paths.js';
 import { openStore } from '../../store/open-store.js';
 import type { ExperimentResult } from '../../workflows/experiment-state.js';
-import { slowGan, tinyDemoConfig } from '../fixtures/tiny-demo-config.js';
+import { SLOW_GAN_CATCH, slowGan, tinyDemoConfig } from '../fixtures/tiny-demo-config.js';
 import { prepareComposeCluster, type ComposeCluster } from './compose-cluster.js';
 
 const run = promisify(execFile);
@@ -167,7 +167,7 @@ describe('docker-compose.yml on a real Docker engine (test override: host networ
       reference = await resultOf(await launch(config('deploy-reference', slowGan)));
     });
     const handle = await launch(config('deploy-killed', slowGan));
-    const killedAt = await waitForGan(handle, 60, 350);
+    const killedAt = await waitForGan(handle, SLOW_GAN_CATCH.from, SLOW_GAN_CATCH.by);
     const gpu = await c.containerOf('gpu-worker');
     const killed = Date.now();
     await c.docker('kill', gpu);
@@ -194,7 +194,7 @@ describe('docker-compose.yml on a real Docker engine (test override: host networ
         .filter((k) => k.endsWith('MANIFEST.json'))
         .map((k) => Number(/iter-(\d+)/.exec(k)![1]));
       assert.ok(
-        iterations.some((i) => i >= 50 && i <= killedAt),
+        iterations.some((i) => i >= SLOW_GAN_CATCH.checkpointed && i <= killedAt),
         `a checkpoint before the kill at ${killedAt}: ${iterations}`,
       );
     });
@@ -206,7 +206,7 @@ describe('docker-compose.yml on a real Docker engine (test override: host networ
 
   it('a run goes on through a restart of the Temporal service', async () => {
     const handle = await launch(config('deploy-temporal-restart', slowGan));
-    await waitForGan(handle, 30, 350);
+    await waitForGan(handle, slowGan.gan.checkpointEvery / 4, SLOW_GAN_CATCH.by);
     await timed('docker-compose restart temporal', async () => {
       await c.compose('restart', 'temporal');
     });

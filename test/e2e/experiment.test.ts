@@ -26,7 +26,7 @@ import {
   writeColourClassifier,
 } from '../fixtures/colour-classifier.js';
 import { writeTree } from '../dataset/fixtures.js';
-import { slowGan } from '../fixtures/tiny-demo-config.js';
+import { SLOW_GAN_CATCH, slowGan } from '../fixtures/tiny-demo-config.js';
 import { s3TestEndpoint } from '../setup/services.js';
 import { startDeployment, type Deployment } from './experiment-fixture.js';
 
@@ -127,6 +127,7 @@ describe('experiment workflow end to end (dev server, versitygw, worker processe
     }
   }
 
+  const { from: CATCH_FROM, by: CATCH_BY, checkpointed: CHECKPOINTED } = SLOW_GAN_CATCH;
   let reference: ExperimentResult;
   const ganOf = (r: ExperimentResult) => r.stages.find((s) => s.stage === 'gan')!;
 
@@ -150,13 +151,13 @@ describe('experiment workflow end to end (dev server, versitygw, worker processe
     ).result();
 
     const handle = await launch(d, config);
-    const running = await waitForGan(handle, 60, 350);
+    const running = await waitForGan(handle, CATCH_FROM, CATCH_BY);
     d.workerOf(running.worker).kill('SIGKILL');
     d.startWorker('gpu');
     const resumed = await handle.result();
     const checkpoints = await checkpointIterations('killed', resumed);
     assert.ok(
-      checkpoints.some((i) => i >= 50 && i <= running.done),
+      checkpoints.some((i) => i >= CHECKPOINTED && i <= running.done),
       `a checkpoint before the kill at ${running.done}: ${checkpoints}`,
     );
     assert.equal(
@@ -173,7 +174,7 @@ describe('experiment workflow end to end (dev server, versitygw, worker processe
       d,
       d.config('e2e-sigterm', 'sigterm', { gan: { ...slowGan.gan, checkpointEvery: 100_000 } }),
     );
-    const running = await waitForGan(handle, 40, 350);
+    const running = await waitForGan(handle, CATCH_FROM, CATCH_BY);
     const worker = d.workerOf(running.worker);
     worker.kill('SIGTERM');
     const stoppedIn = Date.now();
@@ -186,7 +187,7 @@ describe('experiment workflow end to end (dev server, versitygw, worker processe
     const resumed = await handle.result();
     const checkpoints = await checkpointIterations('sigterm', resumed);
     assert.ok(
-      checkpoints.some((i) => i >= running.done && i < 400),
+      checkpoints.some((i) => i >= running.done && i < slowGan.gan.iterations),
       `a checkpoint written at the interruption (after ${running.done}): ${checkpoints}`,
     );
     assert.equal(
@@ -199,7 +200,7 @@ describe('experiment workflow end to end (dev server, versitygw, worker processe
   it('a second launch while running attaches; a cancelled experiment resumes, reusing its finished stages', async () => {
     const config = d.config('e2e-resume', 'resume', slowGan);
     const handle = await launch(d, config);
-    await waitForGan(handle, 10, 350);
+    await waitForGan(handle, slowGan.gan.checkpointEvery / 4, CATCH_BY);
     const parsed = parseConfig(config, 'test config');
     const again = await launchExperiment(d.cluster.client, parsed, {
       experimentId: 'e2e-resume',

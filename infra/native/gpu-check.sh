@@ -3,7 +3,8 @@
 # install): installs the GPU variant (tfjs-node-gpu against tensorflow[and-cuda] 2.16.2, CUDA
 # libraries from the nvidia-*-cu12 pip packages), shows that TensorFlow places ops on the GPU, and
 # prints InceptionV3 avg_pool images/s, the features stage end to end (JPEG files → features) and
-# SFE GAN iterations/s beside Keras on the same GPU.
+# SFE GAN iterations/s beside Keras on the same GPU. Ours runs InceptionV3 and each GAN iteration
+# as TensorFlow graphs there too (ml/graph, ml/gan/gan-step-graph.ts), placed by TensorFlow.
 #
 #   bash infra/native/gpu-check.sh        # from the repo root, after npm ci and npm run build
 set -euo pipefail

@@ -83,7 +83,7 @@ export async function prepareComposeCluster(timed: Timed): Promise<ComposeCluste
     SFE_TF_VARIANT: 'cpu',
     SFE_BIND: '127.0.0.1',
     SFE_CPU_SLOTS: '2',
-    SFE_GPU_BACKEND: 'cpu',
+    SFE_GPU_BACKEND: 'auto',
     SFE_TEST_TEMPORAL_PORT: String(temporalPort),
     SFE_TEST_TEMPORAL_UI_PORT: String(uiPort),
     SFE_TEST_S3_PORT: String(s3Port),

@@ -26,7 +26,7 @@ import {
   writeColourClassifier,
 } from '../fixtures/colour-classifier.js';
 import { writeTree } from '../dataset/fixtures.js';
-import { SLOW_GAN_CATCH, slowGan } from '../fixtures/tiny-demo-config.js';
+import { catchWindow, slowGan } from '../fixtures/tiny-demo-config.js';
 import { s3TestEndpoint } from '../setup/services.js';
 import { startDeployment, type Deployment } from './experiment-fixture.js';
 
@@ -127,7 +127,7 @@ describe('experiment workflow end to end (dev server, versitygw, worker processe
     }
   }
 
-  const { from: CATCH_FROM, by: CATCH_BY, checkpointed: CHECKPOINTED } = SLOW_GAN_CATCH;
+  const { from: CATCH_FROM, by: CATCH_BY, checkpointed: CHECKPOINTED } = catchWindow(slowGan);
   let reference: ExperimentResult;
   const ganOf = (r: ExperimentResult) => r.stages.find((s) => s.stage === 'gan')!;
 

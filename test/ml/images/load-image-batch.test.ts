@@ -99,7 +99,9 @@ describe('loadImageBatch', function () {
   it('decodes a queued batch while the main thread is blocked, as loadImageBatch would', async function () {
     const sources = [];
     for (let i = 0; i < 6; i++) {
-      const bytes = await noise(1200, 900, i + 1)
+      // Large enough that decoding dominates a serial load (what the queue moves off the main
+      // thread) over the callbacks and preprocessing that finish() still does on it.
+      const bytes = await noise(2400, 1800, i + 1)
         .jpeg()
         .toBuffer();
       // Image 3's header reads but its pixels do not: a failure of the queued decode itself.

@@ -79,8 +79,7 @@ export async function extractFeatures(
 
   async function shardBytes(first: number): Promise<Uint8Array> {
     computed = true;
-    forward ??= compileSplitForward(model);
-    const run = forward;
+    const compiled = (forward ??= compileSplitForward(model));
     const shardItems = items.slice(first, first + options.shardSize);
     const features = new Float32Array(shardItems.length * d);
     const probabilities = new Float32Array(shardItems.length * classes);
@@ -98,7 +97,7 @@ export async function extractFeatures(
       failures.push(...batch.failures);
       if (batch.images) {
         const [f, p] = tf.tidy(() => {
-          const [feats, outputs] = run.run(batch.images!);
+          const [feats, outputs] = compiled.run(batch.images!);
           return [feats.dataSync(), outputs.dataSync()];
         });
         batch.images.dispose();

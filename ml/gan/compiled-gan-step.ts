@@ -37,8 +37,7 @@ export class CompiledGanStep {
   load(dOptimizer: Adam, gOptimizer: Adam): void {
     tf.tidy(() => {
       const moments = (opt: Adam, trainable: tf.LayerVariable[]) => {
-        const state = opt.snapshot();
-        const slots = state.slice(1, -2);
+        const slots = opt.moments();
         // An optimizer that has not stepped yet has no moments: they start at zero.
         return slots.length > 0
           ? slots
@@ -59,13 +58,8 @@ export class CompiledGanStep {
     const weights = this.built.weights.length;
     const dCount = 2 * this.built.dTrainable.length;
     this.built.weights.forEach((w, i) => w.write(values[i]!));
-    const restore = (opt: Adam, moments: tf.Tensor[]) =>
-      tf.tidy(() => {
-        const [iterations, ...rest] = opt.snapshot();
-        opt.restore([iterations!, ...moments, ...rest.slice(-2)]);
-      });
-    restore(dOptimizer, values.slice(weights, weights + dCount));
-    restore(gOptimizer, values.slice(weights + dCount));
+    dOptimizer.replaceMoments(values.slice(weights, weights + dCount));
+    gOptimizer.replaceMoments(values.slice(weights + dCount));
     tf.dispose(values);
   }
 

@@ -1,13 +1,11 @@
 import type * as tf from '@tensorflow/tfjs';
-import { DT_FLOAT, DT_INT32, GraphBuilder } from '../graph/graph-def.js';
+import { DT_INT32, FLOAT_T as T, GraphBuilder } from '../graph/graph-def.js';
 import { after, GraphVariables } from '../graph/graph-variables.js';
 import { MlpGraph, type MlpForward } from '../graph/mlp-graph.js';
 import type { AdamSettings } from '../training/adam.js';
-import { BCE_EPSILON } from '../training/losses.js';
+import { KERAS_EPSILON } from '../training/losses.js';
 import type { GanOptions } from './gan-options.js';
 import type { LossColumn } from './loss-history.js';
-
-const T = { T: { type: DT_FLOAT } } as const;
 
 export interface GanGraphModels {
   generators: [tf.Sequential, tf.Sequential];
@@ -63,8 +61,8 @@ class LossOps {
     rows: number,
   ): { loss: string; grad: (scale: number) => string } {
     const g = this.g;
-    const eps = this.scalar(`${name}/eps`, BCE_EPSILON);
-    const oneMinusEps = this.scalar(`${name}/1-eps`, 1 - BCE_EPSILON);
+    const eps = this.scalar(`${name}/eps`, KERAS_EPSILON);
+    const oneMinusEps = this.scalar(`${name}/1-eps`, 1 - KERAS_EPSILON);
     const clipped = g.op('ClipByValue', `${name}/clip`, [p, eps, oneMinusEps], T);
     const inner =
       label === 1

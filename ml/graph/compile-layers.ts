@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
-import { DT_FLOAT, GraphBuilder } from './graph-def.js';
+import { FLOAT_T, GraphBuilder } from './graph-def.js';
 import { GraphSession } from './graph-session.js';
 import { addLayersModel } from './layers-graph.js';
 
@@ -27,9 +27,7 @@ export function compileChain(models: readonly tf.LayersModel[]): CompiledChain {
     outputs.push(y!);
     x = y!;
   }
-  const named = outputs.map((name, i) =>
-    graph.op('Identity', `output_${i}`, [name], { T: { type: DT_FLOAT } }),
-  );
+  const named = outputs.map((name, i) => graph.op('Identity', `output_${i}`, [name], FLOAT_T));
   return new CompiledChain(GraphSession.load(graph), input, named);
 }
 

@@ -5,6 +5,9 @@ export const DT_FLOAT = 1;
 export const DT_INT32 = 3;
 export type GraphDType = typeof DT_FLOAT | typeof DT_INT32;
 
+/** The `T` attribute of an op on float32 tensors, which nearly every op here is. */
+export const FLOAT_T = { T: { type: DT_FLOAT } } as const;
+
 /** A constant's value: raw little-endian elements, as TensorProto's `tensor_content`. */
 export interface ConstValue {
   dtype: GraphDType;
@@ -100,6 +103,14 @@ export class GraphBuilder {
       dtype: DT_INT32,
       shape: [values.length],
       data: Int32Array.from(values),
+    });
+  }
+
+  /** `x` reshaped to `dims` (−1 for the one axis TensorFlow infers, e.g. the batch). */
+  reshape(name: string, x: string, dims: readonly number[]): string {
+    return this.op('Reshape', name, [x, this.ints(`${name}/shape`, dims)], {
+      ...FLOAT_T,
+      Tshape: { type: DT_INT32 },
     });
   }
 

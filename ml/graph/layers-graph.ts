@@ -1,13 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
-import { DT_FLOAT, DT_INT32, type GraphBuilder } from './graph-def.js';
+import { DT_FLOAT, DT_INT32, FLOAT_T as T, type GraphBuilder } from './graph-def.js';
 
 /** A layer (or a setting of one) that has no graph form here; callers run the model op by op. */
 export class UnsupportedLayerError extends Error {}
 
 type Layer = tf.layers.Layer;
 type Config = Record<string, unknown>;
-
-const T = { T: { type: DT_FLOAT } } as const;
 
 const ACTIVATION_OPS: Record<string, string | null> = {
   linear: null,
@@ -37,21 +35,16 @@ function unsupported(call: LayerCall, what: string): never {
   );
 }
 
-function weight(call: LayerCall, name: string): Float32Array | undefined {
-  const variable = call.layer.weights.find((w) => w.originalName.split('/').pop() === name);
-  return variable ? (variable.read().dataSync() as Float32Array) : undefined;
+function weight(call: LayerCall, name: string): tf.LayerVariable | undefined {
+  return call.layer.weights.find((w) => w.originalName.split('/').pop() === name);
 }
 
-function weightShape(call: LayerCall, name: string): number[] {
-  const variable = call.layer.weights.find((w) => w.originalName.split('/').pop() === name);
-  if (!variable) unsupported(call, `a missing ${name} weight`);
-  return variable.shape as number[];
-}
-
+/** The layer's weight `name` as a graph constant, read now. */
 function constWeight(call: LayerCall, name: string): string {
-  const data = weight(call, name);
-  if (!data) unsupported(call, `a missing ${name} weight`);
-  return call.graph.floats(`${call.layer.name}/${name}`, weightShape(call, name), data);
+  const variable = weight(call, name);
+  if (!variable) unsupported(call, `a missing ${name} weight`);
+  const data = variable.read().dataSync() as Float32Array;
+  return call.graph.floats(`${call.layer.name}/${name}`, variable.shape as number[], data);
 }
 
 function pair(value: unknown): [number, number] {
@@ -118,14 +111,13 @@ function pool(call: LayerCall, op: string): string {
   });
 }
 
-/** -1 for the batch axis, as TensorFlow's Reshape wants it. */
+/** The batch axis (null) as TensorFlow's Reshape wants it: −1. */
 function reshapeTo(call: LayerCall, x: string, shape: (number | null)[], name: string): string {
-  const dims = shape.map((d) => d ?? -1);
-  const target = call.graph.ints(`${call.layer.name}/${name}/shape`, dims);
-  return call.graph.op('Reshape', `${call.layer.name}/${name}`, [x, target], {
-    ...T,
-    Tshape: { type: DT_INT32 },
-  });
+  return call.graph.reshape(
+    `${call.layer.name}/${name}`,
+    x,
+    shape.map((d) => d ?? -1),
+  );
 }
 
 /**

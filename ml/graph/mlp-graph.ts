@@ -1,16 +1,18 @@
 import type * as tf from '@tensorflow/tfjs';
-import { DT_FLOAT, DT_INT32, type GraphBuilder } from './graph-def.js';
+import { DT_FLOAT, FLOAT_T as T, type GraphBuilder } from './graph-def.js';
 import type { GraphVariables } from './graph-variables.js';
-
-const T = { T: { type: DT_FLOAT } } as const;
 
 /** Graph names of the values a forward pass reads its weights from, per tfjs weight. */
 export type WeightReads = (weight: tf.LayerVariable) => string;
 
 /** One layer's part of a recorded forward pass. */
 interface Step {
-  /** dy → dx (when `needDx`), adding the layer's weight gradients to `grads`. */
-  backward(dy: string, needDx: boolean, grads: Map<tf.LayerVariable, string>): string | undefined;
+  /** dy → dx (when `needDx`), adding the layer's weight gradients to `grads` when given. */
+  backward(
+    dy: string,
+    needDx: boolean,
+    grads: Map<tf.LayerVariable, string> | undefined,
+  ): string | undefined;
 }
 
 export interface MlpForward {
@@ -80,14 +82,14 @@ export class MlpGraph {
           steps.push({
             backward: (dy, needDx, grads) => {
               const dz = op ? this.graph.op(`${op}Grad`, `${name}/${op}Grad`, [y, dy], T) : dy;
-              grads.set(
+              grads?.set(
                 kernel,
                 this.graph.op('MatMul', `${name}/dKernel`, [input, dz], {
                   ...T,
                   transpose_a: { b: true },
                 }),
               );
-              grads.set(bias, this.graph.op('BiasAddGrad', `${name}/dBias`, [dz], T));
+              grads?.set(bias, this.graph.op('BiasAddGrad', `${name}/dBias`, [dz], T));
               return needDx
                 ? this.graph.op('MatMul', `${name}/dx`, [dz, read(kernel)], {
                     ...T,
@@ -124,13 +126,14 @@ export class MlpGraph {
       updates,
       backward: (dy, { needDx, weightGrads }) => {
         const grads = new Map<tf.LayerVariable, string>();
+        const wanted = weightGrads ? grads : undefined;
         let d = dy;
         for (let i = steps.length - 1; i >= 0; i--) {
-          const dx = steps[i]!.backward(d, needDx || i > 0, grads);
+          const dx = steps[i]!.backward(d, needDx || i > 0, wanted);
           if (i > 0) d = dx!;
-          else if (needDx) return { dx: dx!, grads: weightGrads ? grads : new Map() };
+          else if (needDx) return { dx: dx!, grads };
         }
-        return { grads: weightGrads ? grads : new Map() };
+        return { grads };
       },
     };
   }
@@ -154,10 +157,10 @@ export class MlpGraph {
     const units = gamma.shape[0]!;
     const epsilon = { epsilon: { f: config['epsilon'] as number } };
     const attrs = { ...T, U: { type: DT_FLOAT }, ...epsilon, data_format: { s: 'NHWC' } };
-    const to4d = g.ints(`${name}/shape4d`, [batch, 1, 1, units]);
-    const to2d = g.ints(`${name}/shape2d`, [batch, units]);
-    const reshape = (x: string, shape: string, tag: string) =>
-      g.op('Reshape', `${name}/${tag}`, [x, shape], { ...T, Tshape: { type: DT_INT32 } });
+    const to4d = [batch, 1, 1, units];
+    const to2d = [batch, units];
+    const reshape = (x: string, dims: number[], tag: string) =>
+      g.reshape(`${name}/${tag}`, x, dims);
     const x4 = reshape(input, to4d, 'x4');
     if (!training) {
       const y = g.op(
@@ -219,8 +222,8 @@ export class MlpGraph {
             [reshape(dy, to4d, 'dy4'), x4, scale, `${fused}:3`, `${fused}:4`, `${fused}:5`],
             { ...attrs, is_training: { b: true } },
           );
-          grads.set(gamma, `${back}:1`);
-          grads.set(beta, `${back}:2`);
+          grads?.set(gamma, `${back}:1`);
+          grads?.set(beta, `${back}:2`);
           return reshape(back, to2d, 'dx');
         },
       },

@@ -180,6 +180,18 @@ export class Adam {
     ];
   }
 
+  /**
+   * First moments then second moments: copies the caller owns; none before the first update.
+   */
+  moments(): tf.Tensor[] {
+    return this.slots.read();
+  }
+
+  /** Replaces the moments (the `moments` layout; the caller keeps ownership). */
+  replaceMoments(moments: tf.Tensor[]): void {
+    this.slots.load(moments);
+  }
+
   /** Loads a `snapshot` list; the caller keeps ownership of `state`. */
   restore(state: tf.Tensor[]): void {
     if (state.length < 3 || (state.length - 3) % 2 !== 0) {

@@ -1,12 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 
 // Keras clips probabilities by its backend epsilon before taking logs.
-export const BCE_EPSILON = 1e-7;
+export const KERAS_EPSILON = 1e-7;
 
 /** Mean binary cross-entropy of probabilities `p` against a constant label (Keras semantics). */
 export function bceToConstant(p: tf.Tensor, label: 0 | 1): tf.Scalar {
   return tf.tidy(() => {
-    const clipped = tf.clipByValue(p, BCE_EPSILON, 1 - BCE_EPSILON);
+    const clipped = tf.clipByValue(p, KERAS_EPSILON, 1 - KERAS_EPSILON);
     const logs = label === 1 ? tf.log(clipped) : tf.log(tf.sub(1, clipped));
     return tf.neg(tf.mean(logs)) as tf.Scalar;
   });
@@ -33,7 +33,7 @@ export function crossEntropy(
   return tf.tidy(() => {
     const oneHot = tf.oneHot(labels, outputs.shape[1]);
     const logProbabilities = probabilities
-      ? tf.log(tf.clipByValue(outputs, BCE_EPSILON, 1 - BCE_EPSILON))
+      ? tf.log(tf.clipByValue(outputs, KERAS_EPSILON, 1 - KERAS_EPSILON))
       : tf.logSoftmax(outputs);
     return tf.neg(tf.mean(tf.sum(tf.mul(oneHot, logProbabilities), 1))) as tf.Scalar;
   });
